@@ -109,9 +109,9 @@ type Messages interface {
 
 // Presence counts each user's sockets across instances.
 type Presence interface {
-	// Add records a socket; first is true when it is the user's first socket anywhere.
-	// count is the user's socket count after the add.
-	Add(ctx context.Context, tenant, user, socket, instance string) (first bool, count int, err error)
+	// Add records a socket of user e; first is true when it is the user's first socket
+	// anywhere. count is the user's socket count after the add.
+	Add(ctx context.Context, e PresenceEntry, socket, instance string) (first bool, count int, err error)
 	// Remove forgets a socket; last is true when it was the user's last one.
 	Remove(ctx context.Context, tenant, user, socket string) (last bool, err error)
 	// Online lists the online users of a tenant with one of their entries.
