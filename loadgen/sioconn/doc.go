@@ -1,0 +1,45 @@
+// Package sioconn is a lean Socket.IO v5 client connection over an
+// Engine.IO v4 websocket, for load generators that must not be the
+// bottleneck.
+//
+// A Conn is one namespace on one websocket: no polling, no upgrade, no
+// reconnection, no multiplexing, no binary attachments. It costs one
+// goroutine (the read goroutine) and about 12 KiB per idle connection.
+//
+// Dial connects and returns once the namespace CONNECT has succeeded;
+// a refusal comes back as a *ConnectError carrying the server's data:
+//
+//	c, err := sioconn.Dial(ctx, sioconn.Options{
+//		URL:       "http://127.0.0.1:3000",
+//		Namespace: "/app",
+//		Auth:      map[string]any{"token": token},
+//		Handlers: map[string]sioconn.Handler{
+//			"message": func(args []json.RawMessage) { ... }, // runs on the read goroutine
+//		},
+//	})
+//	var ce *sioconn.ConnectError
+//	if errors.As(err, &ce) {
+//		log.Printf("refused: %s (%s)", ce.Message, ce.Code) // e.g. TOKEN_EXPIRED
+//	}
+//	defer c.Close() // sends 41/app, and closes the websocket
+//
+//	reply, err := c.EmitWithAck(ctx, "echo", map[string]string{"body": "hi"})
+//	// reply is the ack's argument array, e.g. [{"body":"hi"}]
+//
+//	<-c.Done()
+//	switch c.CloseReason() {
+//	case sioconn.ReasonServerDisconnect: // the server sent 41/app,
+//	case sioconn.ReasonPingTimeout:      // no ping within pingInterval+pingTimeout
+//	case sioconn.ReasonTransportClose:   // the websocket went away
+//	}
+//
+// The read goroutine answers server pings as soon as it reads them, with no
+// callback in between, and a timer closes the connection with
+// ReasonPingTimeout when no ping arrives within pingInterval+pingTimeout.
+// Handlers run on the read goroutine, so a handler that blocks also delays
+// pings: keep handlers short. The arguments handed to a handler are views
+// into the read buffer, valid until it returns.
+//
+// Frames are parsed by sioconn itself rather than by the zishang520 parsers;
+// packet.go says why and BenchmarkDecodeEvent measures it.
+package sioconn
