@@ -75,6 +75,16 @@ func disableRyukUnlessSet() {
 // first one was taken meanwhile. It owns probe.docker from here on.
 func startContainer(ctx context.Context, cfg Config, probe dockerProbe) (backend, string, error) {
 	removeOrphans(ctx, probe.docker)
+	if !probe.imagePresent {
+		// Pull once here: testcontainers-go retries a failed pull with
+		// backoff until ctx ends, which only delays the answer where no
+		// registry is reachable.
+		if err := pullImage(ctx, probe.docker, cfg.Image); err != nil {
+			probe.close()
+			return nil, "", fmt.Errorf("%w: image %s is not present and pulling it failed (%v); build it with deploy/redis-image/build.sh",
+				ErrUnavailable, cfg.Image, err)
+		}
+	}
 	var logger tclog.Logger = tclog.NewNoopLogger()
 	if cfg.Debug {
 		logger = tclog.Default()
@@ -111,6 +121,16 @@ func startContainer(ctx context.Context, cfg Config, probe dockerProbe) (backend
 			return nil, "", fmt.Errorf("redistest: run %s: %w\n%s", cfg.Image, err, lastLines(logs, 5))
 		}
 	}
+}
+
+// pullImage pulls image once and waits for the pull to finish.
+func pullImage(ctx context.Context, docker *testcontainers.DockerClient, image string) error {
+	res, err := docker.ImagePull(ctx, image, client.ImagePullOptions{})
+	if err != nil {
+		return err
+	}
+	defer res.Close()
+	return res.Wait(ctx)
 }
 
 // containerLogs returns what the container printed, or "" when it cannot.

@@ -94,13 +94,13 @@ func startBackend(ctx context.Context, cfg Config) (backend, string, error) {
 	case BackendContainer:
 		probe := probeDocker(ctx, cfg.Image)
 		if probe.err != nil {
-			return nil, "", fmt.Errorf("%w: no Docker: %v", ErrUnavailable, probe.err)
+			return nil, "", fmt.Errorf("%w: no Docker engine reachable (%v)", ErrUnavailable, probe.err)
 		}
 		return startContainer(ctx, cfg, probe)
 	case BackendProcess:
 		path, err := exec.LookPath(cfg.Server)
 		if err != nil {
-			return nil, "", fmt.Errorf("%w: no redis-server: %v", ErrUnavailable, err)
+			return nil, "", fmt.Errorf("%w: no redis-server binary (%v)", ErrUnavailable, err)
 		}
 		return startProcess(ctx, path)
 	}
@@ -119,7 +119,7 @@ func startBackend(ctx context.Context, cfg Config) (backend, string, error) {
 	if probe.err == nil {
 		return startContainer(ctx, cfg, probe)
 	}
-	return nil, "", fmt.Errorf("%w: no Docker (%v) and no redis-server (%v)", ErrUnavailable, probe.err, lookErr)
+	return nil, "", fmt.Errorf("%w: no Docker engine reachable (%v) and no redis-server binary (%v)", ErrUnavailable, probe.err, lookErr)
 }
 
 // New starts a Redis for t as Start does and closes it in t.Cleanup. When
