@@ -27,13 +27,15 @@ func Dial(ctx context.Context, opts Options) (*Conn, error) {
 	d := websocket.Dialer{
 		NetDialContext:   cfg.NetDialContext,
 		TLSClientConfig:  cfg.TLSConfig,
-		HandshakeTimeout: cfg.ConnectTimeout,
 		ReadBufferSize:   readBufferSize,
 		WriteBufferSize:  writeBufferSize,
 		WriteBufferPool:  sharedWriteBuffers,
 	}
 	ws, resp, err := d.DialContext(ctx, cfg.wsURL, cfg.Header)
 	if err != nil {
+		if cerr := ctxErr(ctx); cerr != nil {
+			return nil, fmt.Errorf("sioconn: dial %s: %w (%v)", cfg.wsURL, cerr, err)
+		}
 		if resp != nil {
 			body, _ := io.ReadAll(io.LimitReader(resp.Body, 256))
 			_ = resp.Body.Close()
@@ -52,8 +54,8 @@ func Dial(ctx context.Context, opts Options) (*Conn, error) {
 	c, err := handshake(ws, cfg)
 	if !stopWatch() || err != nil {
 		_ = ws.Close()
-		if err == nil || ctx.Err() != nil && !isConnectError(err) {
-			err = fmt.Errorf("sioconn: connect %s: %w", cfg.wsURL, context.Cause(ctx))
+		if cerr := ctxErr(ctx); err == nil || cerr != nil && !isConnectError(err) {
+			err = fmt.Errorf("sioconn: connect %s: %w (%v)", cfg.wsURL, cerr, err)
 		}
 		return nil, err
 	}
@@ -61,6 +63,18 @@ func Dial(ctx context.Context, opts Options) (*Conn, error) {
 	c.pingTimer = time.AfterFunc(c.pingWait, c.onPingTimeout)
 	go c.readLoop()
 	return c, nil
+}
+
+// ctxErr returns ctx's cause once it is done or its deadline has passed: a
+// socket deadline set from ctx can fire a moment before ctx's own timer.
+func ctxErr(ctx context.Context) error {
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	if dl, ok := ctx.Deadline(); ok && !time.Now().Before(dl) {
+		return context.DeadlineExceeded
+	}
+	return nil
 }
 
 func isConnectError(err error) bool {
