@@ -70,7 +70,7 @@ asyncapi: $(NODE_STAMP) ## validate spec/utalk-rt.asyncapi.yaml with @asyncapi/p
 
 # npm ci only when the lock file changed since the last install.
 $(NODE_STAMP): $(SPEC_TOOLS)/package.json $(SPEC_TOOLS)/package-lock.json
-	npm ci --prefix $(SPEC_TOOLS) --no-audit --no-fund --loglevel=error
+	npm ci --prefix $(SPEC_TOOLS) --prefer-offline --no-audit --no-fund --loglevel=error
 	@touch $@
 
 redis-image: ## build the FROM-scratch Redis test image REDIS_IMAGE (default utalk-redis:local)
