@@ -33,6 +33,8 @@ type Conn struct {
 	onError   func(error)
 	names     map[string]string // interned event names, read goroutine only
 	inHandler atomic.Bool
+	ready     []byte        // Options.ReadyEvent, nil once seen
+	readyCh   chan struct{} // closed when ReadyEvent arrives
 
 	pingTimer *time.Timer
 	pingWait  time.Duration

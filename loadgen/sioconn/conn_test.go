@@ -337,3 +337,38 @@ func jsonEqual(a, b []byte) bool {
 	}
 	return reflect.DeepEqual(va, vb)
 }
+
+func TestDialReadyEvent(t *testing.T) {
+	srv := startServer(t, sioserver.Config{})
+	tests := []struct {
+		name    string
+		ready   string
+		wantErr error
+	}{
+		{name: "event arrives", ready: sioserver.EventWelcome},
+		{name: "event never arrives", ready: "never", wantErr: context.DeadlineExceeded},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			welcomed := false
+			c, err := sioconn.Dial(context.Background(), sioconn.Options{
+				URL: srv.URL(), Namespace: sioserver.Namespace, Auth: map[string]any{"token": sioserver.TokenValid},
+				ConnectTimeout: 300 * time.Millisecond, ReadyEvent: tt.ready,
+				Handlers: map[string]sioconn.Handler{sioserver.EventWelcome: func([]json.RawMessage) { welcomed = true }},
+			})
+			if tt.wantErr != nil {
+				if !errors.Is(err, tt.wantErr) {
+					t.Fatalf("Dial error = %v, want %v", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			if !welcomed { // the ready event went to its handler before Dial returned
+				t.Error("welcome handler not called before Dial returned")
+			}
+		})
+	}
+}

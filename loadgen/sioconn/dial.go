@@ -25,11 +25,11 @@ func Dial(ctx context.Context, opts Options) (*Conn, error) {
 	defer cancel()
 
 	d := websocket.Dialer{
-		NetDialContext:   cfg.NetDialContext,
-		TLSClientConfig:  cfg.TLSConfig,
-		ReadBufferSize:   readBufferSize,
-		WriteBufferSize:  writeBufferSize,
-		WriteBufferPool:  sharedWriteBuffers,
+		NetDialContext:  cfg.NetDialContext,
+		TLSClientConfig: cfg.TLSConfig,
+		ReadBufferSize:  readBufferSize,
+		WriteBufferSize: writeBufferSize,
+		WriteBufferPool: sharedWriteBuffers,
 	}
 	ws, resp, err := d.DialContext(ctx, cfg.wsURL, cfg.Header)
 	if err != nil {
@@ -61,7 +61,20 @@ func Dial(ctx context.Context, opts Options) (*Conn, error) {
 	}
 	_ = ws.SetReadDeadline(time.Time{})
 	c.pingTimer = time.AfterFunc(c.pingWait, c.onPingTimeout)
+	if cfg.ReadyEvent != "" {
+		c.ready, c.readyCh = []byte(cfg.ReadyEvent), make(chan struct{})
+	}
 	go c.readLoop()
+	if c.readyCh != nil {
+		select {
+		case <-c.readyCh:
+		case <-c.done:
+			return nil, fmt.Errorf("sioconn: wait for %q: %w", cfg.ReadyEvent, c.Err())
+		case <-ctx.Done():
+			_ = c.Close()
+			return nil, fmt.Errorf("sioconn: wait for %q: %w", cfg.ReadyEvent, context.Cause(ctx))
+		}
+	}
 	return c, nil
 }
 

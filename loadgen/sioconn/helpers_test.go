@@ -29,6 +29,7 @@ func dialApp(t testing.TB, url string, mod func(*sioconn.Options)) *sioconn.Conn
 		Namespace:      sioserver.Namespace,
 		Auth:           map[string]any{"token": sioserver.TokenValid},
 		ConnectTimeout: 5 * time.Second,
+		ReadyEvent:     sioserver.EventWelcome, // see Options.ReadyEvent
 	}
 	if mod != nil {
 		mod(&opts)

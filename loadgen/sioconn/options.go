@@ -63,6 +63,14 @@ type Options struct {
 	// Handlers are registered before the first event is read, so events the
 	// server sends on connect are not missed (Conn.On may be too late).
 	Handlers map[string]Handler
+	// ReadyEvent, if set, makes Dial wait after the CONNECT reply until the
+	// server sends this event (it is still dispatched as usual). Use it with
+	// servers that emit an event from their connection handler: the
+	// zishang520 server (v3.0.6) writes the CONNECT reply before it registers
+	// the socket, and force-closes a client whose first packet wins that race
+	// ("invalid state (packet type: EVENT)"); its connection handler runs
+	// after the registration.
+	ReadyEvent string
 	// OnEvent receives events that have no Handler.
 	OnEvent EventHandler
 	// OnError receives problems that do not close the connection, such as

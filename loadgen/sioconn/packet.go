@@ -2,6 +2,7 @@ package sioconn
 
 import (
 	"bytes"
+	"encoding/json"
 	"math"
 )
 
@@ -47,6 +48,78 @@ type packet struct {
 }
 
 var rootNsp = []byte("/")
+
+// frameKind says what a frame asks of the connection.
+type frameKind uint8
+
+const (
+	frameIgnore frameKind = iota // pong, noop, open, upgrade
+	framePing                    // answer with a pong
+	frameClose                   // the server closes the engine
+	frameBinary                  // binary data: dropped, reported
+	framePacket                  // a Socket.IO packet in inbound.pkt
+)
+
+// inbound is one decoded frame. Its slices are views into the frame.
+type inbound struct {
+	kind frameKind
+	pkt  packet
+	name []byte            // EVENT: the event name
+	args []json.RawMessage // EVENT: all elements, name first; ACK: the arguments
+}
+
+// decodeFrame decodes one websocket text frame. On success in.kind says
+// what to do; EVENT and ACK payloads are split into in.args, which is
+// reused (pass it in with length 0).
+func decodeFrame(frame []byte, in *inbound) error {
+	if len(frame) == 0 {
+		return protocolError(frame, "empty frame")
+	}
+	switch frame[0] {
+	case enginePing:
+		in.kind = framePing
+	case enginePong, engineNoop, engineOpen, engineUpgrade:
+		in.kind = frameIgnore
+	case engineClose:
+		in.kind = frameClose
+	case engineBinary:
+		in.kind = frameBinary
+	case engineMessage:
+		return decodeMessage(frame, in)
+	default:
+		return protocolError(frame, "unknown Engine.IO packet type")
+	}
+	return nil
+}
+
+func decodeMessage(frame []byte, in *inbound) error {
+	in.kind = framePacket
+	p := &in.pkt
+	if err := decodePacket(frame, frame[1:], p); err != nil {
+		return err
+	}
+	var err error
+	switch p.typ {
+	case socketBinaryEvent, socketBinaryAck:
+		in.kind = frameBinary
+	case socketEvent:
+		if in.args, err = splitArray(p.data, in.args); err != nil || len(in.args) == 0 {
+			return protocolError(frame, "EVENT payload is not a JSON array with an event name")
+		}
+		var ok bool
+		if in.name, ok = eventName(in.args[0]); !ok {
+			return protocolError(frame, "event name is not a string or number")
+		}
+	case socketAck:
+		if !p.hasID {
+			return protocolError(frame, "ACK without id")
+		}
+		if in.args, err = splitArray(p.data, in.args); err != nil {
+			return protocolError(frame, "ACK payload is not a JSON array")
+		}
+	}
+	return nil
+}
 
 // decodePacket decodes the Socket.IO packet that follows the Engine.IO
 // MESSAGE byte: <type>[<attachments>-][<nsp>,][<id>][<json>].

@@ -88,27 +88,39 @@ func readFull(r io.Reader, buf []byte) ([]byte, error) {
 // handleFrame acts on one Engine.IO frame and reports whether the read
 // loop must stop. args is scratch space for event arguments.
 func (c *Conn) handleFrame(frame []byte, args []json.RawMessage) ([]json.RawMessage, bool) {
-	if len(frame) == 0 {
-		c.shutdown(ReasonParseError, protocolError(frame, "empty frame"), false)
-		return args, true
+	in := inbound{args: args}
+	err := decodeFrame(frame, &in)
+	if err != nil {
+		c.shutdown(ReasonParseError, err, false)
+		return in.args, true
 	}
-	switch frame[0] {
-	case enginePing:
+	switch in.kind {
+	case framePing:
 		c.pingTimer.Reset(c.pingWait)
 		c.pong(frame)
-	case engineMessage:
-		return c.handlePacket(frame, args)
-	case enginePong, engineNoop, engineOpen, engineUpgrade:
-	case engineClose:
+	case frameClose:
 		c.shutdown(ReasonTransportClose, errors.New("sioconn: server sent an Engine.IO close packet"), false)
-		return args, true
-	case engineBinary:
+		return in.args, true
+	case frameBinary:
 		c.reportError(ErrBinaryNotSupported)
-	default:
-		c.shutdown(ReasonParseError, protocolError(frame, "unknown Engine.IO packet type"), false)
-		return args, true
+	case framePacket:
+		if string(in.pkt.nsp) != c.nsp {
+			break // another namespace multiplexed on this engine: not ours
+		}
+		switch in.pkt.typ {
+		case socketEvent:
+			c.dispatch(in.name, in.args[1:])
+		case socketAck:
+			if w := c.acks.take(in.pkt.id); w != nil {
+				w.ch <- ackResult{args: append(json.RawMessage(nil), in.pkt.data...)}
+			}
+		case socketDisconnect:
+			c.shutdown(ReasonServerDisconnect, nil, false)
+			return in.args, true
+		}
+		// A late CONNECT or CONNECT_ERROR for this namespace: Dial has had its reply.
 	}
-	return args, false
+	return in.args, false
 }
 
 // pongFrame is the answer to a plain ping.
@@ -124,57 +136,12 @@ func (c *Conn) pong(ping []byte) {
 	_ = c.writeFrame(frame)
 }
 
-// handlePacket acts on a Socket.IO packet.
-func (c *Conn) handlePacket(frame []byte, args []json.RawMessage) ([]json.RawMessage, bool) {
-	var p packet
-	if err := decodePacket(frame, frame[1:], &p); err != nil {
-		c.shutdown(ReasonParseError, err, false)
-		return args, true
-	}
-	if p.typ == socketBinaryEvent || p.typ == socketBinaryAck {
-		c.reportError(ErrBinaryNotSupported)
-		return args, false
-	}
-	if string(p.nsp) != c.nsp {
-		return args, false // another namespace multiplexed on this engine: not ours
-	}
-	switch p.typ {
-	case socketEvent:
-		var err error
-		if args, err = splitArray(p.data, args); err != nil || len(args) == 0 {
-			c.shutdown(ReasonParseError, protocolError(frame, "EVENT payload is not a JSON array with an event name"), false)
-			return args, true
-		}
-		name, ok := eventName(args[0])
-		if !ok {
-			c.shutdown(ReasonParseError, protocolError(frame, "event name is not a string or number"), false)
-			return args, true
-		}
-		c.dispatch(name, args[1:])
-	case socketAck:
-		if !p.hasID {
-			c.shutdown(ReasonParseError, protocolError(frame, "ACK without id"), false)
-			return args, true
-		}
-		var err error
-		if args, err = splitArray(p.data, args); err != nil {
-			c.shutdown(ReasonParseError, protocolError(frame, "ACK payload is not a JSON array"), false)
-			return args, true
-		}
-		if w := c.acks.take(p.id); w != nil {
-			w.ch <- ackResult{args: append(json.RawMessage(nil), p.data...)}
-		}
-	case socketDisconnect:
-		c.shutdown(ReasonServerDisconnect, nil, false)
-		return args, true
-	case socketConnect, socketConnectError:
-		// A late CONNECT reply for this namespace: Dial already has one.
-	}
-	return args, false
-}
-
 // dispatch runs the handler for name, or OnEvent.
 func (c *Conn) dispatch(name []byte, args []json.RawMessage) {
+	if c.ready != nil && string(name) == string(c.ready) {
+		c.ready = nil
+		close(c.readyCh)
+	}
 	h, ok := (*c.handlers.Load())[string(name)]
 	if !ok && c.onEvent == nil {
 		return
