@@ -64,7 +64,7 @@ type Options struct {
 	// server sends on connect are not missed (Conn.On may be too late).
 	Handlers map[string]Handler
 	// ReadyEvent, if set, makes Dial wait after the CONNECT reply until the
-	// server sends this event (it is still dispatched as usual). Use it with
+	// server sends this event and its handler has returned. Use it with
 	// servers that emit an event from their connection handler: the
 	// zishang520 server (v3.0.6) writes the CONNECT reply before it registers
 	// the socket, and force-closes a client whose first packet wins that race

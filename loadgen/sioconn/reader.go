@@ -136,23 +136,22 @@ func (c *Conn) pong(ping []byte) {
 	_ = c.writeFrame(frame)
 }
 
-// dispatch runs the handler for name, or OnEvent.
+// dispatch runs the handler for name, or OnEvent, then signals Dial if
+// name is the ReadyEvent.
 func (c *Conn) dispatch(name []byte, args []json.RawMessage) {
+	if h, ok := (*c.handlers.Load())[string(name)]; ok {
+		c.inHandler.Store(true)
+		h(args)
+		c.inHandler.Store(false)
+	} else if c.onEvent != nil {
+		c.inHandler.Store(true)
+		c.onEvent(c.intern(name), args)
+		c.inHandler.Store(false)
+	}
 	if c.ready != nil && string(name) == string(c.ready) {
 		c.ready = nil
 		close(c.readyCh)
 	}
-	h, ok := (*c.handlers.Load())[string(name)]
-	if !ok && c.onEvent == nil {
-		return
-	}
-	c.inHandler.Store(true)
-	defer c.inHandler.Store(false)
-	if ok {
-		h(args)
-		return
-	}
-	c.onEvent(c.intern(name), args)
 }
 
 // intern returns name as a string, allocating it once per connection for
