@@ -21,11 +21,11 @@ const (
 
 // Scenario is one load scenario file.
 type Scenario struct {
-	Name        string `yaml:"name" json:"name"`
-	Description string `yaml:"description" json:"description,omitempty"`
-	Target      Target `yaml:"target" json:"target"`
-	Tenant      Tenant `yaml:"tenant" json:"tenant"`
-	Users       Users  `yaml:"users" json:"users"`
+	Name        string  `yaml:"name" json:"name"`
+	Description string  `yaml:"description" json:"description,omitempty"`
+	Target      Target  `yaml:"target" json:"target"`
+	Tenant      Tenant  `yaml:"tenant" json:"tenant"`
+	Users       Users   `yaml:"users" json:"users"`
 	Connect     Connect `yaml:"connect" json:"connect"`
 	Model       Model   `yaml:"model" json:"model"`
 	Phases      []Phase `yaml:"phases" json:"phases"`
@@ -72,9 +72,9 @@ type Tenant struct {
 
 // Users sizes the population. Every conversation has the same members.
 type Users struct {
-	Conversations            int `yaml:"conversations" json:"conversations"`
-	AgentsPerConversation    int `yaml:"agents_per_conversation" json:"agents_per_conversation"`
-	BotsPerConversation      int `yaml:"bots_per_conversation" json:"bots_per_conversation"`
+	Conversations         int `yaml:"conversations" json:"conversations"`
+	AgentsPerConversation int `yaml:"agents_per_conversation" json:"agents_per_conversation"`
+	BotsPerConversation   int `yaml:"bots_per_conversation" json:"bots_per_conversation"`
 	// WatchersPerConversation is the fan-out group: members who join and receive but
 	// never send (supervisors, other tabs).
 	WatchersPerConversation int `yaml:"watchers_per_conversation" json:"watchers_per_conversation"`
