@@ -11,7 +11,8 @@
 //   - process: a redis-server binary from PATH (or REDIS_SERVER) started as
 //     a child process on a free loopback port, killed on Close;
 //   - auto (the default): container when Docker answers and the image is
-//     present locally, otherwise process.
+//     present locally, otherwise process, otherwise container after one
+//     pull of the image.
 //
 // When neither works, Start returns an error matching ErrUnavailable that
 // says why; New skips the test on it, or fails it when CI=true.

@@ -63,8 +63,9 @@ func Start(ctx context.Context) (*Redis, error) {
 }
 
 // StartWith starts a Redis as cfg says and returns once it answers PING.
-// The error matches ErrUnavailable when neither Docker nor redis-server
-// can be used.
+// ctx bounds the start only (two minutes when it has no deadline); the
+// server runs until Close. The error matches ErrUnavailable when neither
+// Docker nor redis-server can be used.
 func StartWith(ctx context.Context, cfg Config) (*Redis, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
