@@ -10,9 +10,15 @@ import (
 	"github.com/utalk/rtconform/loadgen/sioconn/internal/sioserver"
 )
 
+// Heartbeat settings for the tests. pingTimeout is longer than
+// pingInterval on purpose: the zishang520 engine (v3.0.6, socket.go
+// schedulePing) writes a ping before it arms the ping-timeout timer, so a
+// pong that arrives first leaves a stale timer running, which kills the
+// connection ("ping timeout" on the server) unless the next ping's reset
+// comes first, that is unless pingTimeout > pingInterval.
 const (
 	testPingInterval = 100 * time.Millisecond
-	testPingTimeout  = 100 * time.Millisecond
+	testPingTimeout  = 250 * time.Millisecond
 )
 
 // The server closes a client that misses a pong for pingTimeout, so a
