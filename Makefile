@@ -27,7 +27,7 @@ SPEC_TOOLS  := spec/tools
 NODE_STAMP  := $(SPEC_TOOLS)/node_modules/.package-lock.json
 GO_FILES     = $(shell find . -name '*.go' -not -path './.git/*' -not -path '*/node_modules/*')
 
-.PHONY: help build test run serve conformance load report bench lint asyncapi redis-image clean
+.PHONY: help build test run serve conformance load report bench gobench lint asyncapi redis-image clean
 
 help: ## list the targets
 	@echo "usage: make <target> [VAR=value ...]"
@@ -57,7 +57,14 @@ load: ## a load scenario: make load SCENARIO=scenarios/NAME.yaml
 report: ## render reports from the results files in REPORT_DIR (default reports)
 	$(GO) run ./cmd/rtconform report $(ARGS) $(REPORT_DIR)
 
-bench: ## Go benchmarks: BENCH=regexp BENCHTIME=1s
+bench: build bench/node/node_modules ## Go reference server vs Node socket.io 4.8, side by side (writes reports/bench)
+	$(GO) run ./cmd/rtbench --go $(BIN) --out $(REPORT_DIR)/bench $(ARGS)
+
+bench/node/node_modules: bench/node/package.json bench/node/package-lock.json
+	npm ci --prefix bench/node --no-audit --no-fund --loglevel=error
+	@touch $@
+
+gobench: ## Go micro-benchmarks: BENCH=regexp BENCHTIME=1s
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) $(TESTFLAGS) ./...
 
 lint: ## fail on files gofmt would change, then go vet

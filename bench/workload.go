@@ -1,0 +1,125 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/utalk/rtconform/internal/token"
+	"github.com/utalk/rtconform/loadgen/sioconn"
+	"github.com/utalk/rtconform/spec"
+)
+
+// client opens the connections of one workload against one server.
+type client struct {
+	contract  *spec.Contract
+	url       string
+	namespace string
+	tokens    *token.Secret
+	run       string // unique per workload, keeps tenants apart
+}
+
+func (c *client) dial(ctx context.Context, user string, handlers map[string]sioconn.Handler) (*sioconn.Conn, error) {
+	tok, err := c.tokens.Token(ctx, token.Claims{Sub: user, Role: "agent", TenantID: "bench_" + c.run,
+		WorkspaceID: "ws_bench", TTL: time.Hour})
+	if err != nil {
+		return nil, err
+	}
+	return sioconn.Dial(ctx, sioconn.Options{URL: c.url, Namespace: c.namespace,
+		Auth: map[string]any{"token": tok}, Handlers: handlers, ConnectTimeout: 20 * time.Second})
+}
+
+// dialAll opens n connections, 50 at a time.
+func (c *client) dialAll(ctx context.Context, n int, handlers func(i int) map[string]sioconn.Handler) ([]*sioconn.Conn, error) {
+	conns := make([]*sioconn.Conn, n)
+	sem := make(chan struct{}, 50)
+	var wg sync.WaitGroup
+	var firstErr error
+	var mu sync.Mutex
+	for i := range n {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			var h map[string]sioconn.Handler
+			if handlers != nil {
+				h = handlers(i)
+			}
+			conn, err := c.dial(ctx, fmt.Sprintf("u%d", i), h)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil && firstErr == nil {
+				firstErr = fmt.Errorf("connection %d: %w", i, err)
+			}
+			conns[i] = conn
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		closeAll(conns)
+		return nil, firstErr
+	}
+	return conns, nil
+}
+
+func closeAll(conns []*sioconn.Conn) {
+	for _, c := range conns {
+		if c != nil {
+			_ = c.Close()
+		}
+	}
+}
+
+// send emits one send-message event with an ack and checks the answer is the reply.
+func (c *client) send(ctx context.Context, conn *sioconn.Conn, conv string, n int64) error {
+	send := c.contract.ByRole(spec.SendMessage)
+	payload := map[string]any{"messageId": fmt.Sprintf("%s-%s-%d", c.run, conn.SID(), n),
+		"conversationId": conv, "type": "text", "text": "Hola, ¿cómo estás? 👋"}
+	raw, err := conn.EmitWithAck(ctx, send.Name, payload)
+	if err != nil {
+		return err
+	}
+	var args []struct {
+		Event string `json:"event"`
+	}
+	if err := json.Unmarshal(raw, &args); err != nil || len(args) == 0 {
+		return fmt.Errorf("ack %s: %v", raw, err)
+	}
+	if args[0].Event != send.Reply.Name {
+		return fmt.Errorf("ack event %q, want %q: %s", args[0].Event, send.Reply.Name, raw)
+	}
+	return nil
+}
+
+// acked runs conns senders, each with its own conversation, for d; it returns the
+// number of acknowledged messages.
+func (c *client) acked(ctx context.Context, conns []*sioconn.Conn, d time.Duration) (int64, error) {
+	var total atomic.Int64
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	errs := make(chan error, len(conns))
+	var wg sync.WaitGroup
+	for i, conn := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			conv := fmt.Sprintf("conv_bench_%s_%d", c.run, i)
+			for n := int64(0); ctx.Err() == nil; n++ {
+				if err := c.send(ctx, conn, conv, n); err != nil {
+					if ctx.Err() == nil {
+						errs <- err
+					}
+					return
+				}
+				total.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	return total.Load(), <-errs
+}
