@@ -40,11 +40,12 @@ const (
 // packet is one decoded Socket.IO packet. Its slices are views into the
 // frame it was decoded from.
 type packet struct {
-	typ   byte   // socketConnect ... socketBinaryAck
-	nsp   []byte // namespace, "/" when the frame names none
-	id    uint64 // ack id, valid when hasID
-	hasID bool
-	data  []byte // JSON payload, possibly empty
+	typ      byte   // socketConnect ... socketBinaryAck
+	nsp      []byte // namespace, "/" when the frame names none
+	id       uint64 // ack id, valid when hasID
+	hasID    bool
+	idDigits int    // how many digits the id was written with
+	data     []byte // JSON payload, possibly empty
 }
 
 var rootNsp = []byte("/")
@@ -156,6 +157,7 @@ func decodePacket(frame, b []byte, p *packet) error {
 		id = id*10 + d
 		n++
 	}
+	p.idDigits = n
 	if n > 0 {
 		p.id, p.hasID = id, true
 	}
