@@ -1,0 +1,193 @@
+package loadgen
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/utalk/rtconform/loadgen/metrics"
+	"github.com/utalk/rtconform/loadgen/scenario"
+	"github.com/utalk/rtconform/spec"
+)
+
+// engine is one run in progress.
+type engine struct {
+	cfg     Config
+	sc      *scenario.Scenario
+	c       *spec.Contract
+	ev      *events
+	rec     *metrics.Recorder
+	fan     *fanout
+	http    *http.Client
+	timeout time.Duration
+	runTag  string
+
+	convs   []*conversation
+	users   []*vu
+	senders []*vu
+
+	ctx      context.Context
+	stopping atomic.Bool
+	ops      sync.WaitGroup
+	ids      atomic.Uint64
+	phase    atomic.Value // string
+	rate     atomic.Value // float64
+	rssNow   atomic.Int64
+	rssFirst atomic.Int64
+	skipped  atomic.Int64
+
+	rngMu sync.Mutex
+	rng   *rand.Rand
+	sids  sync.Map // Twilio sids of customer messages sent
+	rr    map[string]*atomic.Uint64
+}
+
+func (e *engine) nextID(kind string) string {
+	return fmt.Sprintf("%s.%s.%d", e.runTag, kind, e.ids.Add(1))
+}
+
+func (e *engine) randInt63n(n int64) int64 {
+	e.rngMu.Lock()
+	defer e.rngMu.Unlock()
+	return e.rng.Int64N(n)
+}
+
+func (e *engine) text() string {
+	e.rngMu.Lock()
+	defer e.rngMu.Unlock()
+	return text(e.rng, e.sc.Texts.MinWords, e.sc.Texts.MaxWords)
+}
+
+func (e *engine) sidSent(mid string) bool {
+	_, ok := e.sids.Load(mid)
+	return ok
+}
+
+// pick returns the next live sender for an action, round-robin per action so each
+// socket carries an equal share of every event (the rate-limit plan of Check).
+func (e *engine) pick(action string) *vu {
+	n := uint64(len(e.senders))
+	if n == 0 {
+		return nil
+	}
+	ctr := e.rr[action]
+	for range n {
+		v := e.senders[(ctr.Add(1)-1)%n]
+		if v.live() {
+			return v
+		}
+	}
+	return nil
+}
+
+// do performs one action for v, as intended at start. wait blocks for the answer.
+func (e *engine) do(v *vu, action string, start time.Time, wait bool) {
+	switch action {
+	case scenario.ActionReconnect:
+		v.reconnect()
+		return
+	case scenario.ActionCustomerMessage:
+		e.customerMessage(v.conv, start)
+		return
+	}
+	ev := e.c.ByRole(spec.Role(action))
+	corr := v.conv.id
+	if ev.Correlation != "" && ev.Correlation != accessField(ev) {
+		corr = e.nextID(strings.SplitN(string(ev.Role), "-", 2)[0])
+	}
+	payload := map[string]any{}
+	if ev.Correlation != "" {
+		payload[ev.Correlation] = corr
+	}
+	if f := accessField(ev); f != "" {
+		payload[f] = v.conv.id
+	}
+	switch ev {
+	case e.ev.send:
+		payload["text"] = e.text()
+		ids := make([]int, 0, len(v.conv.members)-1)
+		for _, m := range v.conv.members {
+			if m != v && m.live() {
+				ids = append(ids, m.id)
+			}
+		}
+		e.fan.expect(corr, start, start.Add(e.timeout), ids)
+		e.rec.Count(func(c *metrics.Counts) {
+			c.MessagesSent++
+			c.FanoutExpected += int64(len(ids))
+		})
+	case e.ev.sync:
+		v.mu.Lock()
+		after := v.lastSeq
+		v.mu.Unlock()
+		payload["cursors"] = []map[string]any{{"conversationId": v.conv.id, "afterSeq": after}}
+	}
+	if _, err := v.request(ev, payload, corr, start, wait); err == errNotConnected {
+		e.skipped.Add(1)
+	}
+}
+
+func accessField(ev *spec.Event) string {
+	if ev.Access == nil {
+		return ""
+	}
+	return ev.Access.Field
+}
+
+// customerMessage sends an inbound WhatsApp message that every member should receive.
+func (e *engine) customerMessage(cv *conversation, start time.Time) {
+	if cv.customer == "" {
+		e.skipped.Add(1)
+		return
+	}
+	sid := fmt.Sprintf("SM%032x", e.ids.Add(1))
+	e.sids.Store(sid, true)
+	ids := make([]int, 0, len(cv.members))
+	for _, m := range cv.members {
+		if m.live() {
+			ids = append(ids, m.id)
+		}
+	}
+	e.fan.expect(sid, start, start.Add(e.timeout), ids)
+	e.rec.Count(func(c *metrics.Counts) { c.FanoutExpected += int64(len(ids)) })
+	e.rec.Request(scenario.ActionCustomerMessage)
+	if err := e.inbound(e.ctx, cv.customer, e.text(), sid); err != nil {
+		e.rec.ErrorCode("CONTROL_FAILED")
+		return
+	}
+	e.rec.Count(func(c *metrics.Counts) { c.Replies++ })
+}
+
+// sweep counts the requests and deliveries past their deadline as lost.
+func (e *engine) sweep(now time.Time, force bool) int64 {
+	var lost int64
+	for _, v := range e.users {
+		for _, r := range v.expire(now, force) {
+			lost++
+			if r.done != nil {
+				r.done <- false
+			}
+		}
+	}
+	fl := e.fan.expire(now, force)
+	if lost > 0 || fl > 0 {
+		e.rec.Count(func(c *metrics.Counts) {
+			c.Lost += lost
+			c.FanoutLost += fl
+		})
+	}
+	return lost
+}
+
+func (e *engine) pending() int64 {
+	var n int64
+	for _, v := range e.users {
+		n += v.pendingCount()
+	}
+	return n
+}
