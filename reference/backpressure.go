@@ -1,0 +1,46 @@
+package reference
+
+import (
+	"sync/atomic"
+
+	"github.com/zishang520/socket.io/parsers/engine/v3/packet"
+	"github.com/zishang520/socket.io/servers/engine/v3"
+)
+
+// watchOutbound bounds one Engine.IO connection's outbound queue (D13).
+//
+// The library never blocks an emitter: a packet goes into the connection's
+// write buffer, which is flushed to the transport only while the transport is
+// writable, and a websocket stays unwritable while its writer goroutine is stuck
+// in a write to a peer that stopped reading. So one stuck tab costs memory, not
+// latency, and the buffer grows without bound. This counts packets created minus
+// packets handed to the transport; past the limit the connection is closed, which
+// also unblocks the stuck write. The client recovers with sync:state.
+func (s *Server) watchOutbound(args ...any) {
+	if len(args) == 0 {
+		return
+	}
+	conn, ok := args[0].(engine.Socket)
+	if !ok {
+		return
+	}
+	limit := int64(s.cfg.OutboundBufferPackets)
+	var pending atomic.Int64
+	var dropped atomic.Bool
+	_ = conn.On("packetCreate", func(...any) {
+		if pending.Add(1) <= limit || !dropped.CompareAndSwap(false, true) {
+			return
+		}
+		s.m.dropped.Inc()
+		s.log.Warn("slow consumer dropped", "conn", conn.Id(), "queued", pending.Load(), "limit", limit)
+		// Not here: the emitter may hold the client's write lock.
+		go conn.Close(true)
+	})
+	_ = conn.On("flush", func(args ...any) {
+		if len(args) > 0 {
+			if wbuf, ok := args[0].([]*packet.Packet); ok {
+				pending.Add(-int64(len(wbuf)))
+			}
+		}
+	})
+}

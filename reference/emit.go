@@ -1,0 +1,57 @@
+package reference
+
+import (
+	"github.com/zishang520/socket.io/servers/socket/v3"
+
+	"github.com/utalk/rtconform/reference/store"
+	"github.com/utalk/rtconform/spec"
+)
+
+// broadcast emits the event of role r to rooms on every namespace that carries
+// it, except the socket except (when set). Sockets in several of the rooms get it
+// once. A role the contract lacks is skipped.
+func (s *Server) broadcast(r spec.Role, rooms []socket.Room, except socket.SocketId, payload any) {
+	e := s.c.ByRole(r)
+	if e == nil || len(rooms) == 0 {
+		return
+	}
+	s.m.broadcasts.WithLabelValues(e.Name).Inc()
+	for _, ns := range e.Namespaces {
+		nsp := s.nsps[ns]
+		if nsp == nil {
+			continue
+		}
+		op := nsp.To(rooms...)
+		if except != "" {
+			op = op.Except(socket.Room(except))
+		}
+		_ = op.Emit(e.Name, payload)
+	}
+}
+
+// notifyMembers sends conversation:updated to every member's user room, each with
+// that member's own unread count; skip (when set) does not get it.
+func (s *Server) notifyMembers(c *store.Conversation, skip socket.SocketId) {
+	ctx, cancel := s.storeCtx()
+	defer cancel()
+	members, err := s.st.Conversations.Members(ctx, c.TenantID, c.ID)
+	if err != nil {
+		s.log.Warn("members lookup failed", "conversation", c.ID, "err", err)
+		return
+	}
+	for _, u := range members {
+		unread, err := s.st.Conversations.Unread(ctx, c.TenantID, c.ID, u)
+		if err != nil {
+			s.log.Warn("unread lookup failed", "conversation", c.ID, "err", err)
+			continue
+		}
+		s.broadcast(spec.ConversationUpdated, []socket.Room{s.rooms.user(c.TenantID, u)}, skip,
+			conversationUpdatedOf(c, unread))
+	}
+}
+
+// announceNew sends conversation:new to the conversation's workspace.
+func (s *Server) announceNew(c *store.Conversation) {
+	s.broadcast(spec.ConversationNew, []socket.Room{s.rooms.workspace(c.TenantID, c.WorkspaceID)}, "",
+		conversationNewOf(c))
+}
