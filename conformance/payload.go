@@ -80,3 +80,6 @@ func (w *World) Text(conv, text string) map[string]any {
 func (w *World) MessageID(p map[string]any) string {
 	return str(p, w.C.ByRole(spec.SendMessage).IdempotencyKey)
 }
+
+// Normalize round-trips a value through JSON, as a payload on the wire would be.
+func Normalize(v any) any { return normalize(v) }

@@ -23,7 +23,7 @@ func TestConformance(t *testing.T) {
 
 var (
 	started  = time.Now()
-	contract = spec.Default()
+	contract = treeContract()
 	target   *Target
 	// noTarget says why there is no target (no reference linked in, no TARGET).
 	noTarget string
@@ -90,6 +90,16 @@ var _ = ReportAfterSuite("conformance verdicts", func(rep Report) {
 	}
 })
 
+// treeContract is the contract the spec tree is generated from: CONTRACT when it loads,
+// else the embedded one (BeforeSuite then reports the load error as a usage error).
+func treeContract() *spec.Contract {
+	c, err := spec.LoadOrDefault(os.Getenv(EnvContract))
+	if err != nil {
+		return spec.Default()
+	}
+	return c
+}
+
 func knownClause(id string) bool { _, ok := contract.Clause(id); return ok }
 
 // NewWorld gives the running spec its own tenant, workspace and record, or skips it as
@@ -103,8 +113,17 @@ func NewWorld() *World {
 	return w
 }
 
-// clause is the Ginkgo label of a clause id.
-func clause(id string) Labels { return Label(ClauseLabel(id)) }
+// clause labels a spec with a clause id and the clause's area labels from the contract.
+func clause(ids ...string) Labels {
+	var ls []string
+	for _, id := range ids {
+		ls = append(ls, ClauseLabel(id))
+		if cl, ok := contract.Clause(id); ok {
+			ls = append(ls, cl.Labels...)
+		}
+	}
+	return Label(ls...)
+}
 
 // ev returns the event of role r, skipping the spec when the contract has none.
 func ev(r spec.Role) *spec.Event {
