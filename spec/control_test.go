@@ -14,9 +14,9 @@ import (
 	"testing"
 
 	"github.com/pb33f/libopenapi"
+	validator "github.com/pb33f/libopenapi-validator"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"gopkg.in/yaml.v3"
-	validator "github.com/pb33f/libopenapi-validator"
 
 	"github.com/utalk/rtconform/spec"
 )
