@@ -4,8 +4,8 @@ import (
 	"sync"
 	"time"
 
-	sioadapter "github.com/zishang520/socket.io/adapters/redis/v3/adapter"
 	sioredis "github.com/zishang520/socket.io/adapters/redis/v3"
+	sioadapter "github.com/zishang520/socket.io/adapters/redis/v3/adapter"
 	"github.com/zishang520/socket.io/servers/socket/v3"
 )
 
