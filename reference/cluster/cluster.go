@@ -107,12 +107,14 @@ func (c *Cluster) redisOptions(backoff time.Duration) *redis.Options {
 func (c *Cluster) Instance() string { return c.opts.Instance }
 
 // Close stops the health checks and the publisher and closes the Redis
-// connections. Stores built by Stores then serve from their fallback.
-func (c *Cluster) Close() error {
+// connections; errors closing them are logged. Stores built by Stores then
+// serve from their fallback. Close it after the Socket.IO servers that use
+// its adapter. It is safe to call more than once.
+func (c *Cluster) Close() {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
-		return nil
+		return
 	}
 	c.closed = true
 	c.mu.Unlock()
@@ -120,7 +122,9 @@ func (c *Cluster) Close() error {
 	c.cancel()
 	c.pub.stop()
 	c.wg.Wait()
-	return c.closeClients()
+	if err := c.closeClients(); err != nil {
+		c.log.Warn("closing redis clients", "err", err)
+	}
 }
 
 func (c *Cluster) closeClients() error {
