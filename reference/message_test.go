@@ -1,0 +1,133 @@
+package reference
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/utalk/rtconform/spec"
+)
+
+func sendPayload(msgID, convID, text string) map[string]any {
+	return map[string]any{"messageId": msgID, "conversationId": convID, "type": "text", "text": text}
+}
+
+func TestSendReplyBroadcastAndUnread(t *testing.T) {
+	h := start(t)
+	a, b := h.connect(agent("ana"), "/app"), h.connect(agent("beto"), "/app")
+	id := conv("+15551234567")
+	if ev, _ := b.ack(spec.JoinConversation, map[string]any{"conversationId": id}); ev != h.name(spec.JoinedConversation) {
+		t.Fatalf("join answered by %s", ev)
+	}
+	ev, sent := a.ack(spec.SendMessage, sendPayload("m-1", id, "hola"))
+	if ev != h.name(spec.MessageSent) {
+		t.Fatalf("send answered by %s %v", ev, sent)
+	}
+	if sent["messageId"] != "m-1" || sent["seq"] != float64(1) || sent["status"] != "sent" {
+		t.Fatalf("message:sent = %v", sent)
+	}
+	a.wait(spec.MessageSent, field("messageId", "m-1")) // the event too, not only the ack
+	got := b.wait(spec.MessageNew, field("messageId", "m-1"))
+	if got["id"] != sent["id"] || got["seq"] != float64(1) || got["sender"] != "ana" {
+		t.Fatalf("message:new = %v, message:sent = %v", got, sent)
+	}
+	upd := b.wait(spec.ConversationUpdated, field("id", id))
+	if upd["unreadCount"] != float64(1) {
+		t.Fatalf("beto's unreadCount = %v, want 1", upd["unreadCount"])
+	}
+	mine := a.wait(spec.ConversationUpdated, field("id", id))
+	if mine["unreadCount"] != float64(0) {
+		t.Fatalf("ana's own unreadCount = %v, want 0 (sending marks read)", mine["unreadCount"])
+	}
+	ev, rd := b.ack(spec.ReadConversation, map[string]any{"conversationId": id, "messageId": sent["id"]})
+	if ev != h.name(spec.ReadAcknowledged) || rd["unreadCount"] != float64(0) {
+		t.Fatalf("read answered %s %v", ev, rd)
+	}
+	settle(a, b)
+	if n := a.count(spec.MessageNew, nil); n != 0 {
+		t.Fatalf("the sending socket got %d message:new, want 0", n)
+	}
+}
+
+func TestDedupSameReplySingleDelivery(t *testing.T) {
+	h := start(t)
+	a, b := h.connect(agent("ana"), "/app"), h.connect(agent("beto"), "/app")
+	id := conv("+15551234567")
+	b.ack(spec.JoinConversation, map[string]any{"conversationId": id})
+	_, first := a.ack(spec.SendMessage, sendPayload("dup-1", id, "hola"))
+	for i := 0; i < 3; i++ {
+		_, again := a.ack(spec.SendMessage, sendPayload("dup-1", id, "hola"))
+		if again["id"] != first["id"] || again["seq"] != first["seq"] || again["duplicate"] != true {
+			t.Fatalf("retry %d = %v, first = %v", i, again, first)
+		}
+	}
+	// after a reconnect too
+	a2 := h.connect(agent("ana"), "/app")
+	if _, again := a2.ack(spec.SendMessage, sendPayload("dup-1", id, "hola")); again["id"] != first["id"] {
+		t.Fatalf("retry after reconnect = %v", again)
+	}
+	ev, conflict := a.ack(spec.SendMessage, sendPayload("dup-1", id, "otro texto"))
+	if ev != h.name(spec.MessageError) || errCode(conflict) != string(spec.CodeIdempotencyConflict) {
+		t.Fatalf("reused key with another body: %s %v", ev, conflict)
+	}
+	settle(a, a2, b)
+	if n := b.count(spec.MessageNew, field("messageId", "dup-1")); n != 1 {
+		t.Fatalf("beto got %d message:new, want exactly 1", n)
+	}
+}
+
+func TestDedupIsPerTenant(t *testing.T) {
+	h := start(t)
+	a := h.connect(agent("ana"), "/app")
+	other := user{id: "ana", role: "agent", tenant: "ten_b", ws: "ws_1"}
+	b := h.connect(other, "/app")
+	id := conv("+15551234567")
+	_, x := a.ack(spec.SendMessage, sendPayload("same", id, "hola"))
+	_, y := b.ack(spec.SendMessage, sendPayload("same", id, "hola"))
+	if x["id"] == y["id"] || y["duplicate"] == true {
+		t.Fatalf("two tenants share a message: %v and %v", x, y)
+	}
+}
+
+func TestOrderBurst(t *testing.T) {
+	h := start(t)
+	a, b := h.connect(agent("ana"), "/app"), h.connect(agent("beto"), "/app")
+	id := "conv_burst"
+	b.ack(spec.JoinConversation, map[string]any{"conversationId": id})
+	for i := 0; i < 50; i++ {
+		a.emit(spec.SendMessage, sendPayload(fmt.Sprintf("b-%d", i), id, "x"))
+	}
+	for i := 0; i < 50; i++ {
+		m := b.wait(spec.MessageNew, nil)
+		if m["seq"] != float64(i+1) || m["messageId"] != fmt.Sprintf("b-%d", i) {
+			t.Fatalf("message %d: got seq %v id %v", i, m["seq"], m["messageId"])
+		}
+	}
+}
+
+func TestWhatsAppChannel(t *testing.T) {
+	h := start(t)
+	a := h.connect(agent("ana"), "/app")
+	_, sent := a.ack(spec.SendMessage, sendPayload("wa-1", conv("+15551234567"), "hola"))
+	sid, _ := sent["twilioSid"].(string)
+	if len(sid) != 34 {
+		t.Fatalf("twilioSid = %v", sent["twilioSid"])
+	}
+	a.wait(spec.MessageDelivered, field("messageId", "wa-1"))
+	a.wait(spec.MessageRead, field("messageId", "wa-1"))
+	// a retry now reports the current status
+	if _, again := a.ack(spec.SendMessage, sendPayload("wa-1", conv("+15551234567"), "hola")); again["status"] != "read" {
+		t.Fatalf("retry after read: status %v", again["status"])
+	}
+	// the document's own +0987654321 is not E.164
+	_, sent = a.ack(spec.SendMessage, sendPayload("wa-2", "conv_+0987654321_+14155550100", "hola"))
+	if sent["seq"] != float64(1) {
+		t.Fatalf("invalid phone: message:sent %v", sent)
+	}
+	e := a.wait(spec.MessageError, field("messageId", "wa-2"))
+	if errCode(e) != string(spec.CodeDeliveryFailed) {
+		t.Fatalf("message:error %v", e)
+	}
+	if reason := e["error"].(map[string]any)["details"].(map[string]any)["reason"]; reason != "invalid_phone_number" {
+		t.Fatalf("reason %v", reason)
+	}
+}
