@@ -46,7 +46,9 @@ func (v *vu) onEvent(name string, args []json.RawMessage) {
 			}
 		}
 		if r != nil && ev == e.ev.send && name == ev.Reply.Name {
-			v.lastSeq = max(v.lastSeq, num(m, "seq"))
+			if seq := num(m, "seq"); seq >= v.lastSeq {
+				v.lastSeq, v.lastID = seq, str(m, "id")
+			}
 		}
 		v.mu.Unlock()
 		if late {
@@ -120,7 +122,9 @@ func (v *vu) onMessageNew(m map[string]json.RawMessage, now time.Time) {
 	}
 	v.mu.Lock()
 	verdict := v.track.observe(seq)
-	v.lastSeq = max(v.lastSeq, seq)
+	if seq >= v.lastSeq {
+		v.lastSeq, v.lastID = seq, str(m, "id")
+	}
 	v.mu.Unlock()
 	lat, first := e.fan.deliver(mid, v.id, now)
 	e.rec.Count(func(c *metrics.Counts) {

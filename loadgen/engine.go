@@ -121,6 +121,16 @@ func (e *engine) do(v *vu, action string, start time.Time, wait bool) {
 			c.MessagesSent++
 			c.FanoutExpected += int64(len(ids))
 		})
+	case e.c.ByRole(spec.ReadConversation):
+		// A read receipt names the server id of the last message read.
+		v.mu.Lock()
+		last := v.lastID
+		v.mu.Unlock()
+		if last == "" {
+			e.skipped.Add(1)
+			return
+		}
+		payload["messageId"] = last
 	case e.ev.sync:
 		v.mu.Lock()
 		after := v.lastSeq

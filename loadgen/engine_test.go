@@ -22,7 +22,7 @@ reply_timeout: 2s
 drain: 2s
 phases:
   - {name: steady, duration: 2s, rate: 10}
-mix: {send-message: 8, typing-start: 1, sync-state: 1}
+mix: {send-message: 8, typing-start: 1, sync-state: 1, read-conversation: 1}
 `
 
 func runSmall(t *testing.T, yaml string, srv *fakeserver.Server) *Result {
@@ -72,7 +72,7 @@ func TestRunCountsAndFanout(t *testing.T) {
 	if got := s.Hist("fanout_latency").TotalCount(); got != c.FanoutDelivered {
 		t.Errorf("fan-out samples %d, want %d", got, c.FanoutDelivered)
 	}
-	if c.RequestsByRole["typing-start"] == 0 || s.Hist("sync_latency").TotalCount() == 0 {
+	if c.RequestsByRole["typing-start"] == 0 || c.RequestsByRole["read-conversation"] == 0 || s.Hist("sync_latency").TotalCount() == 0 {
 		t.Errorf("by role %v, want typing and sync done", c.RequestsByRole)
 	}
 	if len(res.Breached) != 0 {
@@ -97,7 +97,7 @@ func TestRunCountsAndFanout(t *testing.T) {
 func TestRunErrorsAndLost(t *testing.T) {
 	srv := startFake(t)
 	srv.RejectEvery, srv.DropReplyEvery = 4, 7
-	y := strings.Replace(small, "mix: {send-message: 8, typing-start: 1, sync-state: 1}", "mix: {send-message: 1}", 1)
+	y := strings.Replace(small, "mix: {send-message: 8, typing-start: 1, sync-state: 1, read-conversation: 1}", "mix: {send-message: 1}", 1)
 	y = strings.Replace(y, "reply_timeout: 2s", "reply_timeout: 500ms", 1)
 	res := runSmall(t, y, srv)
 	s, _ := res.Final.Total.Decode()

@@ -33,6 +33,7 @@ type vu struct {
 	expired      map[string]int
 	track        seqTrack // message:new seqs of the conversation
 	lastSeq      int64    // the highest seq seen, from message:new or the sender's reply
+	lastID       string   // the server id of the newest message seen, for read receipts
 }
 
 // live reports whether the user is connected and joined.

@@ -166,6 +166,16 @@ func (s *Server) event(c *wsConn, name string, p map[string]any) {
 		return
 	}
 	conv, _ := p["conversationId"].(string)
+	if err := e.Validate(p); err != nil {
+		corr, _ := p[e.Correlation].(string)
+		env := map[string]any{"code": "VALIDATION_ERROR", "message": err.Error(), "event": name, "correlationId": corr}
+		if e.ErrorEvent.Role == spec.GenericError {
+			s.emit(c, spec.GenericError, env)
+		} else {
+			s.emit(c, e.ErrorEvent.Role, map[string]any{e.Correlation: corr, "error": env})
+		}
+		return
+	}
 	switch e.Role {
 	case spec.JoinConversation:
 		s.mu.Lock()
