@@ -1,0 +1,260 @@
+package cluster_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	client "github.com/zishang520/socket.io/clients/socket/v3"
+	"github.com/zishang520/socket.io/servers/socket/v3"
+	"github.com/zishang520/socket.io/v3/pkg/types"
+
+	"github.com/utalk/rtconform/internal/redistest"
+	"github.com/utalk/rtconform/reference/cluster"
+	"github.com/utalk/rtconform/spec"
+)
+
+const (
+	room    = socket.Room("room-1")
+	waitFor = 5 * time.Second
+)
+
+// testEvent and testNamespace come from the contract, never typed in.
+var (
+	testEvent     = spec.Default().ByRole(spec.MessageNew).Name
+	testNamespace = spec.Default().ByRole(spec.MessageNew).Namespaces[0]
+)
+
+// lineCounter is a slog handler target that counts log lines.
+type lineCounter struct {
+	mu    sync.Mutex
+	lines int
+	buf   bytes.Buffer
+}
+
+func (l *lineCounter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines += bytes.Count(p, []byte{'\n'})
+	if l.buf.Len() < 1<<16 {
+		l.buf.Write(p)
+	}
+	return len(p), nil
+}
+
+func (l *lineCounter) count() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.lines
+}
+
+// instance is one Socket.IO server with its Cluster, on a free loopback port.
+type instance struct {
+	cl     *cluster.Cluster
+	io     *socket.Server
+	nsp    socket.Namespace
+	url    string
+	logs   *lineCounter
+	health chan string // every status OnHealthChange reported
+}
+
+func connectCluster(t *testing.T, r *redistest.Redis, prefix, name string) (*cluster.Cluster, *lineCounter) {
+	t.Helper()
+	logs := &lineCounter{}
+	cl, err := cluster.Connect(t.Context(), cluster.Options{
+		Addr: r.Addr(), Prefix: prefix, Instance: name,
+		Logger:    slog.New(slog.NewTextHandler(logs, nil)),
+		OpTimeout: 150 * time.Millisecond, HealthInterval: 50 * time.Millisecond,
+		DialBackoff: 200 * time.Millisecond, PresenceTTL: 2 * time.Second,
+	})
+	if err != nil {
+		t.Fatalf("Connect %s: %v", name, err)
+	}
+	t.Cleanup(cl.Close)
+	return cl, logs
+}
+
+func newInstance(t *testing.T, r *redistest.Redis, prefix, name string) *instance {
+	t.Helper()
+	cl, logs := connectCluster(t, r, prefix, name)
+	in := &instance{cl: cl, logs: logs, health: make(chan string, 64)}
+	cl.OnHealthChange(func(_ bool, status string) {
+		select {
+		case in.health <- status:
+		default:
+		}
+	})
+	opts := socket.DefaultServerOptions()
+	opts.SetAdapter(cl.AdapterConstructor())
+	opts.SetTransports(types.NewSet(socket.WebSocket))
+	in.io = socket.NewServer(nil, opts)
+	in.nsp = in.io.Of(testNamespace, nil)
+	_ = in.nsp.On("connection", func(args ...any) {
+		args[0].(*socket.Socket).Join(room)
+	})
+	srv := httptest.NewServer(in.io.ServeHandler(nil))
+	in.url = srv.URL
+	t.Cleanup(func() {
+		done := make(chan struct{})
+		in.io.Close(func(error) { close(done) })
+		select {
+		case <-done:
+		case <-time.After(waitFor):
+		}
+		srv.Close()
+	})
+	return in
+}
+
+// broadcast emits n to the room from this instance and returns how long
+// the Emit call took.
+func (in *instance) broadcast(t *testing.T, n int) time.Duration {
+	t.Helper()
+	start := time.Now()
+	if err := in.nsp.To(room).Emit(testEvent, map[string]any{"n": n}); err != nil {
+		t.Fatalf("emit: %v", err)
+	}
+	return time.Since(start)
+}
+
+// waitHealth waits until OnHealthChange reported status.
+func (in *instance) waitHealth(t *testing.T, status string, within time.Duration) {
+	t.Helper()
+	deadline := time.After(within)
+	for {
+		select {
+		case s := <-in.health:
+			if s == status {
+				return
+			}
+		case <-deadline:
+			_, got := in.cl.Health()
+			t.Fatalf("health did not become %q within %v (now %q)", status, within, got)
+		}
+	}
+}
+
+// receiver is a client socket that records every test event by its n.
+type receiver struct {
+	sock   *client.Socket
+	mu     sync.Mutex
+	counts map[int]int
+	at     map[int]time.Time
+	got    chan int
+	dups   atomic.Int64
+}
+
+func (in *instance) join(t *testing.T) *receiver {
+	t.Helper()
+	opts := client.DefaultOptions()
+	opts.SetTransports(types.NewSet(client.WebSocket))
+	opts.SetForceNew(true)
+	opts.SetReconnection(false)
+	opts.SetTimeout(2 * time.Second)
+	sock, err := client.Connect(in.url+testNamespace, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := &receiver{sock: sock, counts: map[int]int{}, at: map[int]time.Time{}, got: make(chan int, 4096)}
+	connected := make(chan struct{})
+	var once sync.Once
+	_ = sock.On("connect", func(...any) { once.Do(func() { close(connected) }) })
+	_ = sock.On(types.EventName(testEvent), func(args ...any) {
+		m, _ := args[0].(map[string]any)
+		f, _ := m["n"].(float64)
+		n := int(f)
+		rc.mu.Lock()
+		rc.counts[n]++
+		if rc.counts[n] > 1 {
+			rc.dups.Add(1)
+		}
+		rc.at[n] = time.Now()
+		rc.mu.Unlock()
+		rc.got <- n
+	})
+	t.Cleanup(func() { sock.Disconnect() })
+	select {
+	case <-connected:
+	case <-time.After(waitFor):
+		t.Fatal("client did not connect")
+	}
+	// The join happens in the server's connection handler, which ran before
+	// the CONNECT answer; nothing more to wait for.
+	return rc
+}
+
+// expect waits for event n and returns when it arrived.
+func (rc *receiver) expect(t *testing.T, n int, within time.Duration) time.Time {
+	t.Helper()
+	deadline := time.After(within)
+	for {
+		rc.mu.Lock()
+		at, ok := rc.at[n]
+		rc.mu.Unlock()
+		if ok {
+			return at
+		}
+		select {
+		case <-rc.got:
+		case <-deadline:
+			t.Fatalf("event %d not received within %v", n, within)
+		}
+	}
+}
+
+func (rc *receiver) has(n int) bool {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return rc.counts[n] > 0
+}
+
+// pair starts two instances sharing one Redis and one prefix, with one
+// receiver on each.
+func pair(t *testing.T, r *redistest.Redis) (a, b *instance, ra, rb *receiver) {
+	t.Helper()
+	prefix := redistest.Prefix(t.Name())
+	a, b = newInstance(t, r, prefix, "a"), newInstance(t, r, prefix, "b")
+	ra, rb = a.join(t), b.join(t)
+	// The adapters subscribe asynchronously: wait until a broadcast crosses.
+	crossed(t, a, rb, 1_000_000, 3*time.Second)
+	crossed(t, b, ra, 2_000_000, 3*time.Second)
+	return a, b, ra, rb
+}
+
+// crossed broadcasts probes (base, base+1, ...) from src every 50 ms until
+// dst receives one, and returns how long that took.
+func crossed(t *testing.T, src *instance, dst *receiver, base int, within time.Duration) time.Duration {
+	t.Helper()
+	start := time.Now()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for n := base; ; n++ {
+		src.broadcast(t, n)
+		select {
+		case <-tick.C:
+		case <-dst.got:
+		}
+		for k := base; k <= n; k++ {
+			if dst.has(k) {
+				return time.Since(start)
+			}
+		}
+		if time.Since(start) > within {
+			t.Fatalf("no broadcast crossed within %v", within)
+		}
+	}
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+var _ = fmt.Sprint
