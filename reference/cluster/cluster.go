@@ -56,6 +56,7 @@ func Connect(ctx context.Context, o Options) (*Cluster, error) {
 		return nil, err
 	}
 	c := &Cluster{opts: o, log: o.Logger.With("component", "cluster", "instance", o.Instance)}
+	installRedisLog(c.log)
 	c.data = redis.NewClient(c.redisOptions(0))
 	c.sub = redis.NewClient(c.redisOptions(o.DialBackoff))
 	c.shared, err = redisstore.New(redisstore.Options{Client: c.data, Prefix: o.Prefix, PresenceTTL: o.PresenceTTL})

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // Health statuses, as GET /health/socket reports redis.status.
@@ -134,10 +136,7 @@ func (c *Cluster) healthLoop() {
 			return
 		case <-t.C:
 		}
-		ctx, cancel := context.WithTimeout(c.ctx, c.opts.OpTimeout)
-		err := c.data.Ping(ctx).Err()
-		cancel()
-		if err != nil {
+		if err := c.ping(); err != nil {
 			if c.ctx.Err() == nil {
 				c.markDown(err)
 			}
@@ -154,4 +153,21 @@ func (c *Cluster) healthLoop() {
 			c.health.logChange("written back")
 		}
 	}
+}
+
+// ping asks Redis for a PONG within OpTimeout. While the link is down it
+// probes with a throw-away client: go-redis counts failed dials per pool and,
+// past PoolSize of them, answers from the last error for a second at a time
+// without dialing, which would delay noticing a Redis that is back.
+func (c *Cluster) ping() error {
+	ctx, cancel := context.WithTimeout(c.ctx, c.opts.OpTimeout)
+	defer cancel()
+	if c.health.link.Load() {
+		return c.data.Ping(ctx).Err()
+	}
+	o := c.redisOptions(0)
+	o.PoolSize = 1
+	probe := redis.NewClient(o)
+	defer probe.Close()
+	return probe.Ping(ctx).Err()
 }
