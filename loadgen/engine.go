@@ -26,6 +26,9 @@ type engine struct {
 	http    *http.Client
 	timeout time.Duration
 	runTag  string
+	// idTag makes ids unique per process: shards share the run id, and the target
+	// remembers messageIds per tenant for a day (D6).
+	idTag string
 
 	convs   []*conversation
 	users   []*vu
@@ -48,7 +51,7 @@ type engine struct {
 }
 
 func (e *engine) nextID(kind string) string {
-	return fmt.Sprintf("%s.%s.%d", e.runTag, kind, e.ids.Add(1))
+	return fmt.Sprintf("%s.%s.%s.%d", e.runTag, e.idTag, kind, e.ids.Add(1))
 }
 
 func (e *engine) randInt63n(n int64) int64 {

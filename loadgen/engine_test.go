@@ -140,4 +140,11 @@ func TestRunReconnectStorm(t *testing.T) {
 	}
 }
 
-func TestMain(m *testing.M) { os.Exit(m.Run()) }
+// TestMain doubles as a shard process for TestShardsMerge: the test binary runs
+// itself with LOADGEN_SHARD_CHILD set.
+func TestMain(m *testing.M) {
+	if os.Getenv("LOADGEN_SHARD_CHILD") != "" {
+		os.Exit(shardChild())
+	}
+	os.Exit(m.Run())
+}

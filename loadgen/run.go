@@ -53,6 +53,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if e.ev.send == nil || e.ev.send.IdempotencyKey == "" || e.ev.send.Access == nil {
 		return nil, fmt.Errorf("%w: the contract has no send-message event with an idempotency key and access field", ErrConfig)
 	}
+	e.idTag = fmt.Sprintf("s%d-%08x", cfg.Shard.Index, rand.Uint32())
 	for a := range sc.Mix {
 		e.rr[a] = &atomic.Uint64{}
 	}
