@@ -85,6 +85,11 @@ func (s *Server) authenticate(ns *spec.Namespace) socket.NamespaceMiddleware {
 		}
 		ss.first = first
 		sock.SetData(ss)
+		// Rooms are joined before the CONNECT packet goes out, so that a broadcast
+		// right after the client saw the connection reaches it.
+		sock.Join(s.rooms.user(id.TenantID, id.UserID), s.rooms.workspace(id.TenantID, id.WorkspaceID),
+			s.rooms.role(id.TenantID, id.Role), s.rooms.tenant(id.TenantID))
+		s.sessions.Store(sock.Id(), ss)
 		// The transport may close before the namespace connects (no "disconnect"
 		// then): release the presence entry in that case too.
 		_ = sock.Conn().Once("close", func(...any) { s.release(ss) })
@@ -108,10 +113,7 @@ func (s *Server) onConnection(args ...any) {
 	ss.mu.Lock()
 	ss.connected = true
 	ss.mu.Unlock()
-	s.sessions.Store(sock.Id(), ss)
 	s.m.connections.WithLabelValues(ss.ns).Inc()
-	sock.Join(s.rooms.user(id.TenantID, id.UserID), s.rooms.workspace(id.TenantID, id.WorkspaceID),
-		s.rooms.role(id.TenantID, id.Role), s.rooms.tenant(id.TenantID))
 	ss.armExpiry()
 	// The pipeline runs as the socket's only packet middleware and never calls
 	// next: nothing else sees an event, so a rejected one cannot be processed.
@@ -129,8 +131,8 @@ func (s *Server) release(ss *session) {
 		ss.mu.Lock()
 		connected := ss.connected
 		ss.mu.Unlock()
+		s.sessions.Delete(ss.sock.Id())
 		if connected {
-			s.sessions.Delete(ss.sock.Id())
 			s.m.connections.WithLabelValues(ss.ns).Dec()
 		}
 		for _, conv := range ss.stopAll() {
