@@ -3,8 +3,9 @@ package cluster_test
 import (
 	"bytes"
 	"context"
-	"fmt"
+	"errors"
 	"log/slog"
+	"net"
 	"net/http/httptest"
 	"sync"
 	"sync/atomic"
@@ -61,7 +62,7 @@ type instance struct {
 	nsp    socket.Namespace
 	url    string
 	logs   *lineCounter
-	health chan string // every status OnHealthChange reported
+	health healthWatch
 }
 
 func connectCluster(t *testing.T, r *redistest.Redis, prefix, name string) (*cluster.Cluster, *lineCounter) {
@@ -83,13 +84,7 @@ func connectCluster(t *testing.T, r *redistest.Redis, prefix, name string) (*clu
 func newInstance(t *testing.T, r *redistest.Redis, prefix, name string) *instance {
 	t.Helper()
 	cl, logs := connectCluster(t, r, prefix, name)
-	in := &instance{cl: cl, logs: logs, health: make(chan string, 64)}
-	cl.OnHealthChange(func(_ bool, status string) {
-		select {
-		case in.health <- status:
-		default:
-		}
-	})
+	in := &instance{cl: cl, logs: logs, health: watch(cl)}
 	opts := socket.DefaultServerOptions()
 	opts.SetAdapter(cl.AdapterConstructor())
 	opts.SetTransports(types.NewSet(socket.WebSocket))
@@ -126,18 +121,7 @@ func (in *instance) broadcast(t *testing.T, n int) time.Duration {
 // waitHealth waits until OnHealthChange reported status.
 func (in *instance) waitHealth(t *testing.T, status string, within time.Duration) {
 	t.Helper()
-	deadline := time.After(within)
-	for {
-		select {
-		case s := <-in.health:
-			if s == status {
-				return
-			}
-		case <-deadline:
-			_, got := in.cl.Health()
-			t.Fatalf("health did not become %q within %v (now %q)", status, within, got)
-		}
-	}
+	in.health.wait(t, in.cl, status, within)
 }
 
 // receiver is a client socket that records every test event by its n.
@@ -257,4 +241,46 @@ func ctx(t *testing.T) context.Context {
 	return c
 }
 
-var _ = fmt.Sprint
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	return addr
+}
+
+func errorsIs(err, target error) bool { return errors.Is(err, target) }
+
+// healthWatch receives every status OnHealthChange reports.
+type healthWatch chan string
+
+func watch(cl *cluster.Cluster) healthWatch {
+	w := make(healthWatch, 64)
+	cl.OnHealthChange(func(_ bool, status string) {
+		select {
+		case w <- status:
+		default:
+		}
+	})
+	return w
+}
+
+// wait waits until the status reported is want.
+func (w healthWatch) wait(t *testing.T, cl *cluster.Cluster, want string, within time.Duration) {
+	t.Helper()
+	deadline := time.After(within)
+	for {
+		select {
+		case s := <-w:
+			if s == want {
+				return
+			}
+		case <-deadline:
+			_, got := cl.Health()
+			t.Fatalf("health did not become %q within %v (now %q)", want, within, got)
+		}
+	}
+}
