@@ -1,0 +1,65 @@
+package bench
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/utalk/rtconform/spec"
+)
+
+func TestProcReadsThisProcess(t *testing.T) {
+	pid := os.Getpid()
+	// Burn a little CPU so the reading is above one clock tick.
+	start := time.Now()
+	for x := 0; time.Since(start) < 50*time.Millisecond; x++ {
+		_ = x * x
+	}
+	cpu, err := cpuTime(pid)
+	if err != nil || cpu <= 0 {
+		t.Fatalf("cpuTime = %v, %v; want > 0", cpu, err)
+	}
+	r, err := rss(pid)
+	if err != nil || r < 1<<20 {
+		t.Fatalf("rss = %d, %v; want at least 1 MiB for a Go test binary", r, err)
+	}
+}
+
+func TestNodeConfigSpeaksTheContract(t *testing.T) {
+	c := spec.Default()
+	path := filepath.Join(t.TempDir(), "node.json")
+	if err := writeNodeConfig(path, c, 4321, "s", "/app"); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	var got nodeConfig
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Events["send"] != c.ByRole(spec.SendMessage).Name || got.Events["newMessage"] != c.ByRole(spec.MessageNew).Name {
+		t.Errorf("events %v do not come from the contract", got.Events)
+	}
+	if strings.Contains(string(b), "#/components/schemas/") {
+		t.Error("schema refs were not rewritten to #/definitions/ for ajv")
+	}
+	if got.Port != 4321 || got.Retain != c.Limits.MaxMessagesPerRoom {
+		t.Errorf("port %d retain %d", got.Port, got.Retain)
+	}
+}
+
+func TestMarkdownRatios(t *testing.T) {
+	r := &Result{
+		Go:   Measure{Acked: 2000, AckedCPU: 400 * time.Millisecond, Deliveries: 1000, FanoutCPU: 100 * time.Millisecond, RSSPerConnection: 2048},
+		Node: Measure{Acked: 1000, AckedCPU: 100 * time.Millisecond, Deliveries: 1000, FanoutCPU: 200 * time.Millisecond, RSSPerConnection: 1024},
+	}
+	md := r.Markdown()
+	for _, want := range []string{"| server CPU per 1,000 acked messages | 200.00 ms | 100.00 ms | 2.00 |",
+		"| server CPU per 1,000 fan-out deliveries | 100.00 ms | 200.00 ms | 0.50 |", "Rate limits OFF"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+}
