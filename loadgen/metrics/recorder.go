@@ -60,6 +60,17 @@ func (r *Recorder) ErrorCode(code string) {
 	})
 }
 
+// FailedConnect counts a failed connect with its code (not an answer error).
+func (r *Recorder) FailedConnect(code string) {
+	r.Count(func(c *Counts) {
+		c.ConnectFailed++
+		if c.ErrorsByCode == nil {
+			c.ErrorsByCode = map[string]int64{}
+		}
+		c.ErrorsByCode[code]++
+	})
+}
+
 // Request counts one request of a role.
 func (r *Recorder) Request(role string) {
 	r.Count(func(c *Counts) {
