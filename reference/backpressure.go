@@ -24,6 +24,10 @@ func (s *Server) watchOutbound(args ...any) {
 	if !ok {
 		return
 	}
+	g := &connectGate{}
+	s.gates.Store(conn.Id(), g)
+	_ = conn.On("packet", g.hold)
+	_ = conn.Once("close", func(...any) { s.gates.Delete(conn.Id()) })
 	limit := int64(s.cfg.OutboundBufferPackets)
 	var pending atomic.Int64
 	var dropped atomic.Bool

@@ -38,21 +38,20 @@ func TestValidationNamesTheField(t *testing.T) {
 		{"null payload", spec.JoinConversation, nil, spec.GenericError, ""},
 		{"extra property", spec.JoinConversation, map[string]any{"conversationId": "conv_x", "extra": 1}, spec.GenericError, "/extra"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			ev, d := a.ack(tc.role, tc.payload)
-			if ev != h.name(tc.event) {
-				t.Fatalf("answered by %s %v, want %s", ev, d, h.name(tc.event))
-			}
-			env := d
-			if e, ok := d["error"].(map[string]any); ok {
-				env = e
-			}
-			details, _ := env["details"].(map[string]any)
-			if env["code"] != string(spec.CodeValidationError) || details["field"] != tc.field {
-				t.Fatalf("answer %v, want VALIDATION_ERROR naming %q", d, tc.field)
-			}
-		})
+	for _, tc := range tests { // not t.Run: the harness reports on the parent test
+		ev, d := a.ack(tc.role, tc.payload)
+		if ev != h.name(tc.event) {
+			t.Errorf("%s: answered by %s %v, want %s", tc.name, ev, d, h.name(tc.event))
+			continue
+		}
+		env := d
+		if e, ok := d["error"].(map[string]any); ok {
+			env = e
+		}
+		details, _ := env["details"].(map[string]any)
+		if env["code"] != string(spec.CodeValidationError) || details["field"] != tc.field {
+			t.Errorf("%s: answer %v, want VALIDATION_ERROR naming %q", tc.name, d, tc.field)
+		}
 	}
 }
 

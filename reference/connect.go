@@ -90,6 +90,9 @@ func (s *Server) authenticate(ns *spec.Namespace) socket.NamespaceMiddleware {
 		sock.Join(s.rooms.user(id.TenantID, id.UserID), s.rooms.workspace(id.TenantID, id.WorkspaceID),
 			s.rooms.role(id.TenantID, id.Role), s.rooms.tenant(id.TenantID))
 		s.sessions.Store(sock.Id(), ss)
+		if g := s.gate(sock); g != nil {
+			g.open(ns.Path)
+		}
 		// The transport may close before the namespace connects (no "disconnect"
 		// then): release the presence entry in that case too.
 		_ = sock.Conn().Once("close", func(...any) { s.release(ss) })
@@ -115,6 +118,7 @@ func (s *Server) onConnection(args ...any) {
 	ss.mu.Unlock()
 	s.m.connections.WithLabelValues(ss.ns).Inc()
 	ss.armExpiry()
+	defer s.gateDone(ss)
 	// The pipeline runs as the socket's only packet middleware and never calls
 	// next: nothing else sees an event, so a rejected one cannot be processed.
 	sock.Use(func(ev []any, _ func(error)) { s.onEvent(ss, ev) })
@@ -128,6 +132,7 @@ func (s *Server) onConnection(args ...any) {
 // release forgets a socket once: timers, typing, presence.
 func (s *Server) release(ss *session) {
 	ss.released.Do(func() {
+		s.gateDone(ss)
 		ss.mu.Lock()
 		connected := ss.connected
 		ss.mu.Unlock()
@@ -150,4 +155,18 @@ func (s *Server) release(ss *session) {
 			s.announcePresence(ss, false)
 		}
 	})
+}
+
+func (s *Server) gate(sock *socket.Socket) *connectGate {
+	if g, ok := s.gates.Load(sock.Conn().Id()); ok {
+		return g.(*connectGate)
+	}
+	return nil
+}
+
+// gateDone releases the packets the connect gate holds for this socket.
+func (s *Server) gateDone(ss *session) {
+	if g := s.gate(ss.sock); g != nil {
+		g.done(ss.ns)
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -35,6 +37,9 @@ func start(t *testing.T, mods ...func(*Config)) *harness {
 	cfg := Config{JWTSecret: testSecret, Addr: "127.0.0.1:0", Stores: testStores(t),
 		DeliveredDelay: 50 * time.Millisecond, ReadDelay: 100 * time.Millisecond, PingInterval: time.Second,
 		PingTimeout: 2 * time.Second, Instance: "test-" + randomHex(3)}
+	if os.Getenv("REFERENCE_LOG") != "" {
+		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 	for _, m := range mods {
 		m(&cfg)
 	}

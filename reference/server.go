@@ -47,6 +47,7 @@ type Server struct {
 	timers   *timerSet
 	convMu   stripedMutex
 	sessions sync.Map // socket.SocketId -> *session
+	gates    sync.Map // engine connection id -> *connectGate
 	cluster  cluster  // nil when in memory
 
 	started  time.Time
