@@ -1,8 +1,9 @@
 package spec
 
 import (
-	"bytes"
 	"fmt"
+	"reflect"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -103,19 +104,76 @@ type rawBinding struct {
 	Clauses        []Clause           `yaml:"clauses"`
 }
 
-// decodeStrict decodes an x-socketio node into v, rejecting unknown keys.
+// decodeStrict decodes an x-socketio node into v, rejecting unknown keys. Errors give
+// the line of the document: the node is decoded in place (not re-marshaled, which would
+// number lines from the snippet), and an unknown key is named with its own line.
 func decodeStrict(n *yaml.Node, v any) error {
 	if n == nil || n.Kind == 0 {
 		return nil
 	}
-	b, err := yaml.Marshal(n)
-	if err != nil {
-		return err
+	if k := unknownKey(n, reflect.TypeOf(v)); k != nil {
+		return fmt.Errorf("x-socketio: unknown key %q at line %d, column %d", k.Value, k.Line, k.Column)
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil {
+	if err := n.Decode(v); err != nil {
 		return fmt.Errorf("x-socketio at line %d: %w", n.Line, err)
 	}
 	return nil
+}
+
+// unknownKey returns the first mapping key under n that the Go type t does not
+// declare (by yaml tag), looking into nested structs, maps and slices.
+func unknownKey(n *yaml.Node, t reflect.Type) *yaml.Node {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch n.Kind {
+	case yaml.AliasNode:
+		return unknownKey(n.Alias, t)
+	case yaml.SequenceNode:
+		if t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+			for _, c := range n.Content {
+				if k := unknownKey(c, t.Elem()); k != nil {
+					return k
+				}
+			}
+		}
+	case yaml.MappingNode:
+		switch t.Kind() {
+		case reflect.Map:
+			for i := 1; i < len(n.Content); i += 2 {
+				if k := unknownKey(n.Content[i], t.Elem()); k != nil {
+					return k
+				}
+			}
+		case reflect.Struct:
+			fields := yamlFields(t)
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				ft, ok := fields[n.Content[i].Value]
+				if !ok {
+					return n.Content[i]
+				}
+				if k := unknownKey(n.Content[i+1], ft); k != nil {
+					return k
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// yamlFields maps the keys yaml.v3 decodes into struct type t to the field types.
+func yamlFields(t reflect.Type) map[string]reflect.Type {
+	fields := map[string]reflect.Type{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		switch {
+		case name == "-" || !f.IsExported():
+			continue
+		case name == "":
+			name = strings.ToLower(f.Name)
+		}
+		fields[name] = f.Type
+	}
+	return fields
 }
