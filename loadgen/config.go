@@ -34,6 +34,9 @@ type Config struct {
 	KeepSamples bool
 	// Progress receives a live progress line each second; nil is quiet.
 	Progress io.Writer
+	// TargetStarted describes the server the caller started in-process as the target,
+	// for the settings file; empty for an external target.
+	TargetStarted string
 }
 
 func (c *Config) check() error {

@@ -22,6 +22,7 @@ func (e *engine) settings(rates []scenario.SocketRate, set threshold.Set) result
 		Limits:   results.Limits{Raised: e.sc.LimitsRaised, PerSocket: rates},
 		Shard:    e.cfg.Shard, Users: len(e.users), StartedAt: time.Now().UTC(),
 		Planned: e.sc.Connect.Within.D() + e.sc.TotalDuration(), Thresholds: set, Generator: Generator,
+		TargetStarted: e.cfg.TargetStarted,
 	}
 }
 

@@ -37,7 +37,7 @@ func runLoad(ctx context.Context, env environment, args []string) int {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	fs.StringVar(&f.scenario, "scenario", "", "scenario file (required), e.g. scenarios/smoke.yaml")
-	fs.StringVar(&f.target, "target", "", "target base URL (default $TARGET, then the scenario's target.url)")
+	fs.StringVar(&f.target, "target", "", "target base URL (default $TARGET, then the scenario's target.url; none: the reference server in-process)")
 	fs.StringVar(&f.control, "control", "", "control surface URL (default $CONTROL_URL, then the target)")
 	fs.StringVar(&f.shard, "shard", "1/1", "this process's shard i/n (1-based), users split by conversation")
 	fs.StringVar(&f.out, "out", "", "run directory (default reports/load/<run-id>)")
@@ -60,6 +60,14 @@ func runLoad(ctx context.Context, env environment, args []string) int {
 		return exit.Usage
 	}
 	exit = cfg.Contract.ExitCodes
+	if cfg.Target == "" {
+		stop, err := startReference(ctx, env, &cfg)
+		if err != nil {
+			fmt.Fprintln(env.Stderr, "rtconform load:", err)
+			return exit.Unreachable
+		}
+		defer stop()
+	}
 	res, err := loadgen.Run(ctx, cfg)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "rtconform load:", err)
@@ -87,17 +95,21 @@ func (f loadFlags) config(env environment) (loadgen.Config, error) {
 	if err != nil {
 		return loadgen.Config{}, err
 	}
+	// No target: the reference server is started in-process (startReference), and the
+	// tokens are minted with its secret.
 	target := first(f.target, env.Getenv("TARGET"), sc.Target.URL)
-	if target == "" {
-		return loadgen.Config{}, errors.New("no target: pass --target URL or set TARGET (start one with `JWT_SECRET=... rtconform serve`)")
-	}
 	shard, err := parseShard(f.shard)
 	if err != nil {
 		return loadgen.Config{}, err
 	}
-	src, err := token.FromEnv(env.Getenv)
-	if err != nil {
-		return loadgen.Config{}, fmt.Errorf("tokens: %w (set JWT_SECRET to the target's secret, or TOKEN_CMD)", err)
+	if target == "" && shard.Count > 1 {
+		return loadgen.Config{}, errors.New("--shard needs a target that every shard shares: pass --target URL or set TARGET")
+	}
+	var src token.Source
+	if target != "" {
+		if src, err = token.FromEnv(env.Getenv); err != nil {
+			return loadgen.Config{}, fmt.Errorf("tokens: %w (set JWT_SECRET to the target's secret, or TOKEN_CMD)", err)
+		}
 	}
 	runID := first(f.runID, env.Getenv("RUN_ID"), sc.Name+"-"+time.Now().UTC().Format("20060102T150405Z"))
 	out := f.out

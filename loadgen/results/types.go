@@ -32,6 +32,9 @@ type Settings struct {
 	Planned      time.Duration      `json:"plannedNs"`
 	Thresholds   threshold.Set      `json:"thresholds"`
 	Generator    string             `json:"generator"`
+	// TargetStarted says what was started in-process to be the target when none was
+	// given (for example the reference server); empty for an external target.
+	TargetStarted string `json:"targetStarted,omitempty"`
 }
 
 // ContractInfo identifies the contract a run was made under.

@@ -16,6 +16,9 @@ func Markdown(w io.Writer, s *Summary) error {
 	}
 	fmt.Fprintf(&b, "# Load run %s: %s\n\n", s.RunID, verdict)
 	fmt.Fprintf(&b, "- scenario: %s; target: %s; shards: %d; users: %d; duration: %.1f s\n", s.Scenario, s.Target, s.Shards, s.Users, s.Duration)
+	if s.TargetStarted != "" {
+		fmt.Fprintf(&b, "- target started in-process for this run: %s\n", s.TargetStarted)
+	}
 	fmt.Fprintf(&b, "- contract: sha256 %s\n", s.Contract)
 	fmt.Fprintf(&b, "- %s\n", limitsLine(s))
 	if s.Interrupted {

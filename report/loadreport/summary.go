@@ -25,26 +25,28 @@ type Latency struct {
 
 // Summary is summary.json.
 type Summary struct {
-	RunID        string             `json:"runId"`
-	Scenario     string             `json:"scenario"`
-	Target       string             `json:"target"`
-	Contract     string             `json:"contractHash"`
-	Shards       int                `json:"shards"`
-	Users        int                `json:"users"`
-	Duration     float64            `json:"durationSeconds"`
-	Counts       metrics.Counts     `json:"counts"`
-	ErrorRate    float64            `json:"errorRate"`
-	MsgPerSec    float64            `json:"ackedMsgPerSec"`
-	Latencies    []Latency          `json:"latencies"`
-	Pending      int64              `json:"pendingAtEnd"`
-	FanPending   int64              `json:"fanoutPendingAtEnd"`
-	Thresholds   []threshold.Result `json:"thresholds"`
-	Passed       bool               `json:"passed"`
-	Limits       results.Limits     `json:"limits"`
-	Capacity     *Capacity          `json:"capacity,omitempty"`
-	Interrupted  bool               `json:"interrupted,omitempty"`
-	Notes        []string           `json:"notes,omitempty"`
-	JudgedPhases []string           `json:"judgedPhases,omitempty"`
+	RunID    string `json:"runId"`
+	Scenario string `json:"scenario"`
+	Target   string `json:"target"`
+	// TargetStarted is set when the target was started in-process for the run.
+	TargetStarted string             `json:"targetStarted,omitempty"`
+	Contract      string             `json:"contractHash"`
+	Shards        int                `json:"shards"`
+	Users         int                `json:"users"`
+	Duration      float64            `json:"durationSeconds"`
+	Counts        metrics.Counts     `json:"counts"`
+	ErrorRate     float64            `json:"errorRate"`
+	MsgPerSec     float64            `json:"ackedMsgPerSec"`
+	Latencies     []Latency          `json:"latencies"`
+	Pending       int64              `json:"pendingAtEnd"`
+	FanPending    int64              `json:"fanoutPendingAtEnd"`
+	Thresholds    []threshold.Result `json:"thresholds"`
+	Passed        bool               `json:"passed"`
+	Limits        results.Limits     `json:"limits"`
+	Capacity      *Capacity          `json:"capacity,omitempty"`
+	Interrupted   bool               `json:"interrupted,omitempty"`
+	Notes         []string           `json:"notes,omitempty"`
+	JudgedPhases  []string           `json:"judgedPhases,omitempty"`
 }
 
 // Capacity is the outcome of a stepped scenario.
@@ -72,7 +74,7 @@ func Summarize(run *results.Run) (*Summary, error) {
 		return nil, err
 	}
 	st := run.Settings
-	s := &Summary{RunID: st.RunID, Target: st.Target, Contract: st.Contract.Hash,
+	s := &Summary{RunID: st.RunID, Target: st.Target, TargetStarted: st.TargetStarted, Contract: st.Contract.Hash,
 		Shards: max(1, st.Shard.Count), Users: st.Users, Duration: run.Final.Duration.Seconds(),
 		Counts: total.Counts, ErrorRate: total.Counts.ErrorRate(), Pending: run.Final.PendingAtEnd,
 		FanPending: run.Final.FanoutPendingAtEnd, Limits: st.Limits, Interrupted: run.Final.Interrupted,
