@@ -10,12 +10,12 @@ import (
 )
 
 type metricsSnapshot struct {
-	ActiveConnections int     `json:"activeConnections"`
-	ActiveRooms       int     `json:"activeRooms"`
-	EventsPerSecond   float64 `json:"eventsPerSecond"`
-	ErrorsPerSecond   float64 `json:"errorsPerSecond"`
-	Redis             string  `json:"redis"`
-	Timestamp         string  `json:"timestamp"`
+	ActiveConnections int     `json:"activeConnections" msgpack:"activeConnections"`
+	ActiveRooms       int     `json:"activeRooms" msgpack:"activeRooms"`
+	EventsPerSecond   float64 `json:"eventsPerSecond" msgpack:"eventsPerSecond"`
+	ErrorsPerSecond   float64 `json:"errorsPerSecond" msgpack:"errorsPerSecond"`
+	Redis             string  `json:"redis" msgpack:"redis"`
+	Timestamp         string  `json:"timestamp" msgpack:"timestamp"`
 }
 
 // startBackground starts the presence heartbeat and the metrics:snapshot ticker;

@@ -2,13 +2,14 @@ package reference
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"strconv"
+	"time"
 
 	"github.com/zishang520/socket.io/servers/socket/v3"
 
+	rcluster "github.com/utalk/rtconform/reference/cluster"
 	"github.com/utalk/rtconform/reference/store"
 )
 
@@ -22,14 +23,21 @@ type cluster interface {
 	Close()
 }
 
-// ErrRedisUnsupported is returned by New when Redis is configured but this build
-// has no Redis integration linked in.
-var ErrRedisUnsupported = errors.New("redis is configured but the Redis integration is not available in this build")
-
-// connectCluster is replaced by cluster_redis.go when the Redis integration is
-// linked in.
-var connectCluster = func(context.Context, *Server) (cluster, error) {
-	return nil, ErrRedisUnsupported
+// connectCluster connects this instance to the configured Redis: the adapter for
+// cross-instance broadcasts, shared stores with an in-memory fallback, health.
+func connectCluster(ctx context.Context, s *Server) (cluster, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	cl, err := rcluster.Connect(ctx, rcluster.Options{Addr: s.cfg.Redis.Addr(), Password: s.cfg.Redis.Password,
+		Prefix: s.cfg.Redis.Prefix, Instance: s.cfg.Instance, Logger: s.log,
+		PresenceTTL: s.c.Limits.PresenceTTL()})
+	if err != nil {
+		return nil, fmt.Errorf("redis %s: %w", s.cfg.Redis.Addr(), err)
+	}
+	cl.OnHealthChange(func(connected bool, status string) {
+		s.log.Info("redis health", "connected", connected, "status", status)
+	})
+	return cl, nil
 }
 
 // redisStatus is "disabled", "ok" or "degraded".

@@ -38,9 +38,9 @@ func (s *Server) checkPayload(w http.ResponseWriter, r spec.Role, payload any) b
 // handleChannels maps a business number to a tenant and workspace.
 func (s *Server) handleChannels(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		Number      string `json:"number"`
-		TenantID    string `json:"tenantId"`
-		WorkspaceID string `json:"workspaceId"`
+		Number      string `json:"number" msgpack:"number"`
+		TenantID    string `json:"tenantId" msgpack:"tenantId"`
+		WorkspaceID string `json:"workspaceId" msgpack:"workspaceId"`
 	}
 	if !decodeBody(w, r, &in) || !required(w, "number", in.Number, "tenantId", in.TenantID, "workspaceId", in.WorkspaceID) {
 		return
@@ -55,19 +55,19 @@ func (s *Server) handleChannels(w http.ResponseWriter, r *http.Request) {
 }
 
 type userExpelled struct {
-	Reason     string `json:"reason"`
-	Message    string `json:"message"`
-	ExpelledAt string `json:"expelledAt"`
+	Reason     string `json:"reason" msgpack:"reason"`
+	Message    string `json:"message" msgpack:"message"`
+	ExpelledAt string `json:"expelledAt" msgpack:"expelledAt"`
 }
 
 // handleExpel records an expulsion, tells every socket of the user (every
 // namespace, every instance) and disconnects them.
 func (s *Server) handleExpel(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		TenantID string `json:"tenantId"`
-		UserID   string `json:"userId"`
-		Reason   string `json:"reason"`
-		Message  string `json:"message"`
+		TenantID string `json:"tenantId" msgpack:"tenantId"`
+		UserID   string `json:"userId" msgpack:"userId"`
+		Reason   string `json:"reason" msgpack:"reason"`
+		Message  string `json:"message" msgpack:"message"`
 	}
 	if !decodeBody(w, r, &in) || !required(w, "tenantId", in.TenantID, "userId", in.UserID, "reason", in.Reason, "message", in.Message) {
 		return
@@ -97,8 +97,8 @@ func (s *Server) handleExpel(w http.ResponseWriter, r *http.Request) {
 // It acts on this instance's sockets.
 func (s *Server) handleDrop(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		TenantID string `json:"tenantId"`
-		UserID   string `json:"userId"`
+		TenantID string `json:"tenantId" msgpack:"tenantId"`
+		UserID   string `json:"userId" msgpack:"userId"`
 	}
 	if !decodeBody(w, r, &in) {
 		return

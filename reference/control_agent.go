@@ -12,13 +12,13 @@ import (
 )
 
 type escalationStarted struct {
-	ID             string  `json:"id"`
-	ConversationID string  `json:"conversationId"`
-	Reason         string  `json:"reason"`
-	FromAgent      *string `json:"fromAgent"`
-	ToAgent        *string `json:"toAgent"`
-	Status         string  `json:"status"`
-	CreatedAt      string  `json:"createdAt"`
+	ID             string  `json:"id" msgpack:"id"`
+	ConversationID string  `json:"conversationId" msgpack:"conversationId"`
+	Reason         string  `json:"reason" msgpack:"reason"`
+	FromAgent      *string `json:"fromAgent" msgpack:"fromAgent"`
+	ToAgent        *string `json:"toAgent" msgpack:"toAgent"`
+	Status         string  `json:"status" msgpack:"status"`
+	CreatedAt      string  `json:"createdAt" msgpack:"createdAt"`
 }
 
 // handleEscalation escalates a conversation: status escalated, a pending
@@ -26,11 +26,11 @@ type escalationStarted struct {
 // workspace and the target agent.
 func (s *Server) handleEscalation(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		TenantID       string `json:"tenantId"`
-		ConversationID string `json:"conversationId"`
-		Reason         string `json:"reason"`
-		FromAgent      string `json:"fromAgent"`
-		ToAgent        string `json:"toAgent"`
+		TenantID       string `json:"tenantId" msgpack:"tenantId"`
+		ConversationID string `json:"conversationId" msgpack:"conversationId"`
+		Reason         string `json:"reason" msgpack:"reason"`
+		FromAgent      string `json:"fromAgent" msgpack:"fromAgent"`
+		ToAgent        string `json:"toAgent" msgpack:"toAgent"`
 	}
 	if !decodeBody(w, r, &in) || !required(w, "tenantId", in.TenantID, "conversationId", in.ConversationID) {
 		return
@@ -60,10 +60,10 @@ func (s *Server) handleEscalation(w http.ResponseWriter, r *http.Request) {
 // handleAssignment assigns a conversation to an agent.
 func (s *Server) handleAssignment(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		TenantID       string `json:"tenantId"`
-		ConversationID string `json:"conversationId"`
-		AgentID        string `json:"agentId"`
-		AgentName      string `json:"agentName"`
+		TenantID       string `json:"tenantId" msgpack:"tenantId"`
+		ConversationID string `json:"conversationId" msgpack:"conversationId"`
+		AgentID        string `json:"agentId" msgpack:"agentId"`
+		AgentName      string `json:"agentName" msgpack:"agentName"`
 	}
 	if !decodeBody(w, r, &in) || !required(w, "tenantId", in.TenantID, "conversationId", in.ConversationID) {
 		return

@@ -10,31 +10,31 @@ import (
 )
 
 type notification struct {
-	ID        string         `json:"id"`
-	Type      string         `json:"type"`
-	Title     string         `json:"title"`
-	Message   string         `json:"message"`
-	Data      map[string]any `json:"data,omitempty"`
-	Timestamp string         `json:"timestamp"`
+	ID        string         `json:"id" msgpack:"id"`
+	Type      string         `json:"type" msgpack:"type"`
+	Title     string         `json:"title" msgpack:"title"`
+	Message   string         `json:"message" msgpack:"message"`
+	Data      map[string]any `json:"data,omitempty" msgpack:"data,omitempty"`
+	Timestamp string         `json:"timestamp" msgpack:"timestamp"`
 }
 
 type systemNotification struct {
-	Type        string `json:"type"`
-	Message     string `json:"message"`
-	ScheduledAt string `json:"scheduledAt,omitempty"`
+	Type        string `json:"type" msgpack:"type"`
+	Message     string `json:"message" msgpack:"message"`
+	ScheduledAt string `json:"scheduledAt,omitempty" msgpack:"scheduledAt,omitempty"`
 }
 
 // handleNotify sends a notification to one user, workspace or role of a tenant.
 func (s *Server) handleNotify(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		TenantID    string         `json:"tenantId"`
-		Type        string         `json:"type"`
-		Title       string         `json:"title"`
-		Message     string         `json:"message"`
-		Data        map[string]any `json:"data"`
-		UserID      string         `json:"userId"`
-		WorkspaceID string         `json:"workspaceId"`
-		Role        string         `json:"role"`
+		TenantID    string         `json:"tenantId" msgpack:"tenantId"`
+		Type        string         `json:"type" msgpack:"type"`
+		Title       string         `json:"title" msgpack:"title"`
+		Message     string         `json:"message" msgpack:"message"`
+		Data        map[string]any `json:"data" msgpack:"data"`
+		UserID      string         `json:"userId" msgpack:"userId"`
+		WorkspaceID string         `json:"workspaceId" msgpack:"workspaceId"`
+		Role        string         `json:"role" msgpack:"role"`
 	}
 	if !decodeBody(w, r, &in) || !required(w, "tenantId", in.TenantID) {
 		return
@@ -66,10 +66,10 @@ func (s *Server) handleNotify(w http.ResponseWriter, r *http.Request) {
 // handleNotifySystem sends system:notification to every socket of a tenant.
 func (s *Server) handleNotifySystem(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		TenantID    string `json:"tenantId"`
-		Type        string `json:"type"`
-		Message     string `json:"message"`
-		ScheduledAt string `json:"scheduledAt"`
+		TenantID    string `json:"tenantId" msgpack:"tenantId"`
+		Type        string `json:"type" msgpack:"type"`
+		Message     string `json:"message" msgpack:"message"`
+		ScheduledAt string `json:"scheduledAt" msgpack:"scheduledAt"`
 	}
 	if !decodeBody(w, r, &in) || !required(w, "tenantId", in.TenantID) {
 		return

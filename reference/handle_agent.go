@@ -13,36 +13,36 @@ import (
 const roleAdmin = "admin"
 
 type takeoverAck struct {
-	ConversationID string `json:"conversationId"`
-	AgentID        string `json:"agentId"`
-	AssignedAt     string `json:"assignedAt"`
+	ConversationID string `json:"conversationId" msgpack:"conversationId"`
+	AgentID        string `json:"agentId" msgpack:"agentId"`
+	AssignedAt     string `json:"assignedAt" msgpack:"assignedAt"`
 }
 
 type returnAck struct {
-	ConversationID string `json:"conversationId"`
-	Reason         string `json:"reason"`
-	ReturnedAt     string `json:"returnedAt"`
+	ConversationID string `json:"conversationId" msgpack:"conversationId"`
+	Reason         string `json:"reason" msgpack:"reason"`
+	ReturnedAt     string `json:"returnedAt" msgpack:"returnedAt"`
 }
 
 type conversationAssigned struct {
-	ConversationID string `json:"conversationId"`
-	AgentID        string `json:"agentId"`
-	AgentName      string `json:"agentName"`
-	AssignedAt     string `json:"assignedAt"`
+	ConversationID string `json:"conversationId" msgpack:"conversationId"`
+	AgentID        string `json:"agentId" msgpack:"agentId"`
+	AgentName      string `json:"agentName" msgpack:"agentName"`
+	AssignedAt     string `json:"assignedAt" msgpack:"assignedAt"`
 }
 
 type escalationAccepted struct {
-	ID             string `json:"id"`
-	ConversationID string `json:"conversationId"`
-	Status         string `json:"status"`
-	AcceptedAt     string `json:"acceptedAt"`
-	AgentID        string `json:"agentId,omitempty"`
+	ID             string `json:"id" msgpack:"id"`
+	ConversationID string `json:"conversationId" msgpack:"conversationId"`
+	Status         string `json:"status" msgpack:"status"`
+	AcceptedAt     string `json:"acceptedAt" msgpack:"acceptedAt"`
+	AgentID        string `json:"agentId,omitempty" msgpack:"agentId,omitempty"`
 }
 
 type botResumed struct {
-	ConversationID string `json:"conversationId"`
-	Reason         string `json:"reason"`
-	ResumedAt      string `json:"resumedAt"`
+	ConversationID string `json:"conversationId" msgpack:"conversationId"`
+	Reason         string `json:"reason" msgpack:"reason"`
+	ResumedAt      string `json:"resumedAt" msgpack:"resumedAt"`
 }
 
 // errAssigned stops a takeover of a conversation another agent holds.

@@ -8,8 +8,8 @@ import (
 )
 
 type tokenExpired struct {
-	ExpiredAt string `json:"expiredAt"`
-	Message   string `json:"message"`
+	ExpiredAt string `json:"expiredAt" msgpack:"expiredAt"`
+	Message   string `json:"message" msgpack:"message"`
 }
 
 func tokenExpiredPayload(at time.Time) tokenExpired {
@@ -17,8 +17,8 @@ func tokenExpiredPayload(at time.Time) tokenExpired {
 }
 
 type authRefreshed struct {
-	UserID    string `json:"userId"`
-	ExpiresAt string `json:"expiresAt"`
+	UserID    string `json:"userId" msgpack:"userId"`
+	ExpiresAt string `json:"expiresAt" msgpack:"expiresAt"`
 }
 
 // handleAuthRefresh puts a new token in force on the socket when it verifies and

@@ -11,31 +11,31 @@ import (
 )
 
 type conversationRef struct {
-	ConversationID string `json:"conversationId"`
+	ConversationID string `json:"conversationId" msgpack:"conversationId"`
 }
 
 type joined struct {
-	ConversationID string `json:"conversationId"`
-	LastSeq        int64  `json:"lastSeq"`
+	ConversationID string `json:"conversationId" msgpack:"conversationId"`
+	LastSeq        int64  `json:"lastSeq" msgpack:"lastSeq"`
 }
 
 type typingAck struct {
-	ConversationID string `json:"conversationId"`
-	Typing         bool   `json:"typing"`
+	ConversationID string `json:"conversationId" msgpack:"conversationId"`
+	Typing         bool   `json:"typing" msgpack:"typing"`
 }
 
 type typingUpdate struct {
-	ConversationID string `json:"conversationId"`
-	UserID         string `json:"userId"`
-	Typing         bool   `json:"typing"`
-	ExpiresAt      string `json:"expiresAt,omitempty"`
+	ConversationID string `json:"conversationId" msgpack:"conversationId"`
+	UserID         string `json:"userId" msgpack:"userId"`
+	Typing         bool   `json:"typing" msgpack:"typing"`
+	ExpiresAt      string `json:"expiresAt,omitempty" msgpack:"expiresAt,omitempty"`
 }
 
 type readAck struct {
-	ConversationID string `json:"conversationId"`
-	MessageID      string `json:"messageId"`
-	UnreadCount    int64  `json:"unreadCount"`
-	ReadAt         string `json:"readAt"`
+	ConversationID string `json:"conversationId" msgpack:"conversationId"`
+	MessageID      string `json:"messageId" msgpack:"messageId"`
+	UnreadCount    int64  `json:"unreadCount" msgpack:"unreadCount"`
+	ReadAt         string `json:"readAt" msgpack:"readAt"`
 }
 
 // handleJoin makes the user a member and the socket part of the room; lastSeq

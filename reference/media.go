@@ -59,25 +59,25 @@ func (m *mediaStore) get(id string) (mediaItem, bool) {
 }
 
 type mediaUploaded struct {
-	ID             string `json:"id"`
-	ConversationID string `json:"conversationId"`
-	MessageID      string `json:"messageId"`
-	Type           string `json:"type"`
-	MimeType       string `json:"mimeType"`
-	FileName       string `json:"fileName"`
-	SizeBytes      int64  `json:"sizeBytes"`
-	URL            string `json:"url"`
-	PublicURL      string `json:"publicUrl"`
-	UploadedBy     string `json:"uploadedBy"`
-	CreatedAt      string `json:"createdAt"`
+	ID             string `json:"id" msgpack:"id"`
+	ConversationID string `json:"conversationId" msgpack:"conversationId"`
+	MessageID      string `json:"messageId" msgpack:"messageId"`
+	Type           string `json:"type" msgpack:"type"`
+	MimeType       string `json:"mimeType" msgpack:"mimeType"`
+	FileName       string `json:"fileName" msgpack:"fileName"`
+	SizeBytes      int64  `json:"sizeBytes" msgpack:"sizeBytes"`
+	URL            string `json:"url" msgpack:"url"`
+	PublicURL      string `json:"publicUrl" msgpack:"publicUrl"`
+	UploadedBy     string `json:"uploadedBy" msgpack:"uploadedBy"`
+	CreatedAt      string `json:"createdAt" msgpack:"createdAt"`
 }
 
 type uploadProgress struct {
-	MessageID      string `json:"messageId"`
-	ConversationID string `json:"conversationId"`
-	Progress       int    `json:"progress"`
-	UploadedBytes  int64  `json:"uploadedBytes"`
-	TotalBytes     int64  `json:"totalBytes"`
+	MessageID      string `json:"messageId" msgpack:"messageId"`
+	ConversationID string `json:"conversationId" msgpack:"conversationId"`
+	Progress       int    `json:"progress" msgpack:"progress"`
+	UploadedBytes  int64  `json:"uploadedBytes" msgpack:"uploadedBytes"`
+	TotalBytes     int64  `json:"totalBytes" msgpack:"totalBytes"`
 }
 
 // handleUpload is POST /media?conversationId=&messageId=&fileName= with the raw

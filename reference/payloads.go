@@ -10,124 +10,124 @@ import (
 // pointer encodes as JSON null where the schema allows null.
 
 type envelope struct {
-	Code          string         `json:"code"`
-	Message       string         `json:"message"`
-	Details       map[string]any `json:"details,omitempty"`
-	Event         string         `json:"event,omitempty"`
-	CorrelationID string         `json:"correlationId,omitempty"`
+	Code          string         `json:"code" msgpack:"code"`
+	Message       string         `json:"message" msgpack:"message"`
+	Details       map[string]any `json:"details,omitempty" msgpack:"details,omitempty"`
+	Event         string         `json:"event,omitempty" msgpack:"event,omitempty"`
+	CorrelationID string         `json:"correlationId,omitempty" msgpack:"correlationId,omitempty"`
 }
 
 type messageSent struct {
-	ID             string  `json:"id"`
-	MessageID      string  `json:"messageId"`
-	ConversationID string  `json:"conversationId"`
-	Status         string  `json:"status"`
-	TwilioSid      *string `json:"twilioSid"`
-	SentAt         string  `json:"sentAt"`
-	Seq            int64   `json:"seq"`
-	Duplicate      bool    `json:"duplicate,omitempty"`
+	ID             string  `json:"id" msgpack:"id"`
+	MessageID      string  `json:"messageId" msgpack:"messageId"`
+	ConversationID string  `json:"conversationId" msgpack:"conversationId"`
+	Status         string  `json:"status" msgpack:"status"`
+	TwilioSid      *string `json:"twilioSid" msgpack:"twilioSid"`
+	SentAt         string  `json:"sentAt" msgpack:"sentAt"`
+	Seq            int64   `json:"seq" msgpack:"seq"`
+	Duplicate      bool    `json:"duplicate,omitempty" msgpack:"duplicate,omitempty"`
 }
 
 type messageError struct {
-	MessageID      string   `json:"messageId"`
-	ConversationID string   `json:"conversationId,omitempty"`
-	Error          envelope `json:"error"`
+	MessageID      string   `json:"messageId" msgpack:"messageId"`
+	ConversationID string   `json:"conversationId,omitempty" msgpack:"conversationId,omitempty"`
+	Error          envelope `json:"error" msgpack:"error"`
 }
 
 type messageNew struct {
-	ID             string         `json:"id"`
-	MessageID      string         `json:"messageId"`
-	ConversationID string         `json:"conversationId"`
-	Type           string         `json:"type"`
-	Text           *string        `json:"text"`
-	Sender         string         `json:"sender"`
-	Direction      string         `json:"direction"`
-	Status         string         `json:"status"`
-	MediaID        *string        `json:"mediaId"`
-	Location       map[string]any `json:"location,omitempty"`
-	Metadata       map[string]any `json:"metadata,omitempty"`
-	CreatedAt      string         `json:"createdAt"`
-	Seq            int64          `json:"seq"`
+	ID             string         `json:"id" msgpack:"id"`
+	MessageID      string         `json:"messageId" msgpack:"messageId"`
+	ConversationID string         `json:"conversationId" msgpack:"conversationId"`
+	Type           string         `json:"type" msgpack:"type"`
+	Text           *string        `json:"text" msgpack:"text"`
+	Sender         string         `json:"sender" msgpack:"sender"`
+	Direction      string         `json:"direction" msgpack:"direction"`
+	Status         string         `json:"status" msgpack:"status"`
+	MediaID        *string        `json:"mediaId" msgpack:"mediaId"`
+	Location       map[string]any `json:"location,omitempty" msgpack:"location,omitempty"`
+	Metadata       map[string]any `json:"metadata,omitempty" msgpack:"metadata,omitempty"`
+	CreatedAt      string         `json:"createdAt" msgpack:"createdAt"`
+	Seq            int64          `json:"seq" msgpack:"seq"`
 }
 
 type messageStatus struct {
-	ID             string `json:"id"`
-	MessageID      string `json:"messageId"`
-	ConversationID string `json:"conversationId"`
-	Status         string `json:"status"`
-	DeliveredAt    string `json:"deliveredAt,omitempty"`
-	ReadAt         string `json:"readAt,omitempty"`
+	ID             string `json:"id" msgpack:"id"`
+	MessageID      string `json:"messageId" msgpack:"messageId"`
+	ConversationID string `json:"conversationId" msgpack:"conversationId"`
+	Status         string `json:"status" msgpack:"status"`
+	DeliveredAt    string `json:"deliveredAt,omitempty" msgpack:"deliveredAt,omitempty"`
+	ReadAt         string `json:"readAt,omitempty" msgpack:"readAt,omitempty"`
 }
 
 type lastMessage struct {
-	ID        string  `json:"id"`
-	Text      *string `json:"text"`
-	Sender    string  `json:"sender"`
-	CreatedAt string  `json:"createdAt"`
-	Seq       int64   `json:"seq"`
+	ID        string  `json:"id" msgpack:"id"`
+	Text      *string `json:"text" msgpack:"text"`
+	Sender    string  `json:"sender" msgpack:"sender"`
+	CreatedAt string  `json:"createdAt" msgpack:"createdAt"`
+	Seq       int64   `json:"seq" msgpack:"seq"`
 }
 
 type conversationUpdated struct {
-	ID            string       `json:"id"`
-	Status        string       `json:"status"`
-	AssignedAgent *string      `json:"assignedAgent"`
-	BotEnabled    bool         `json:"botEnabled"`
-	LastMessage   *lastMessage `json:"lastMessage"`
-	UnreadCount   int64        `json:"unreadCount"`
-	UpdatedAt     string       `json:"updatedAt"`
+	ID            string       `json:"id" msgpack:"id"`
+	Status        string       `json:"status" msgpack:"status"`
+	AssignedAgent *string      `json:"assignedAgent" msgpack:"assignedAgent"`
+	BotEnabled    bool         `json:"botEnabled" msgpack:"botEnabled"`
+	LastMessage   *lastMessage `json:"lastMessage" msgpack:"lastMessage"`
+	UnreadCount   int64        `json:"unreadCount" msgpack:"unreadCount"`
+	UpdatedAt     string       `json:"updatedAt" msgpack:"updatedAt"`
 }
 
 type conversationNew struct {
-	ID            string   `json:"id"`
-	Participants  []string `json:"participants"`
-	Status        string   `json:"status"`
-	Channel       string   `json:"channel"`
-	AssignedAgent *string  `json:"assignedAgent"`
-	BotEnabled    bool     `json:"botEnabled"`
-	CreatedAt     string   `json:"createdAt"`
+	ID            string   `json:"id" msgpack:"id"`
+	Participants  []string `json:"participants" msgpack:"participants"`
+	Status        string   `json:"status" msgpack:"status"`
+	Channel       string   `json:"channel" msgpack:"channel"`
+	AssignedAgent *string  `json:"assignedAgent" msgpack:"assignedAgent"`
+	BotEnabled    bool     `json:"botEnabled" msgpack:"botEnabled"`
+	CreatedAt     string   `json:"createdAt" msgpack:"createdAt"`
 }
 
 type presenceUser struct {
-	UserID string `json:"userId"`
-	Email  string `json:"email,omitempty"`
-	Status string `json:"status,omitempty"`
-	Role   string `json:"role"`
+	UserID string `json:"userId" msgpack:"userId"`
+	Email  string `json:"email,omitempty" msgpack:"email,omitempty"`
+	Status string `json:"status,omitempty" msgpack:"status,omitempty"`
+	Role   string `json:"role" msgpack:"role"`
 	// Exactly one of the times is set, by event.
-	LastSeen       string `json:"lastSeen,omitempty"`
-	ConnectedAt    string `json:"connectedAt,omitempty"`
-	DisconnectedAt string `json:"disconnectedAt,omitempty"`
+	LastSeen       string `json:"lastSeen,omitempty" msgpack:"lastSeen,omitempty"`
+	ConnectedAt    string `json:"connectedAt,omitempty" msgpack:"connectedAt,omitempty"`
+	DisconnectedAt string `json:"disconnectedAt,omitempty" msgpack:"disconnectedAt,omitempty"`
 }
 
 type syncConversation struct {
-	ID          string       `json:"id"`
-	Status      string       `json:"status"`
-	UnreadCount int64        `json:"unreadCount"`
-	LastMessage *lastMessage `json:"lastMessage"`
-	LastSeq     int64        `json:"lastSeq"`
-	OldestSeq   int64        `json:"oldestSeq"`
+	ID          string       `json:"id" msgpack:"id"`
+	Status      string       `json:"status" msgpack:"status"`
+	UnreadCount int64        `json:"unreadCount" msgpack:"unreadCount"`
+	LastMessage *lastMessage `json:"lastMessage" msgpack:"lastMessage"`
+	LastSeq     int64        `json:"lastSeq" msgpack:"lastSeq"`
+	OldestSeq   int64        `json:"oldestSeq" msgpack:"oldestSeq"`
 }
 
 type onlineUser struct {
-	UserID string `json:"userId"`
-	Status string `json:"status"`
-	Role   string `json:"role"`
+	UserID string `json:"userId" msgpack:"userId"`
+	Status string `json:"status" msgpack:"status"`
+	Role   string `json:"role" msgpack:"role"`
 }
 
 type gap struct {
-	ConversationID string `json:"conversationId"`
-	FromSeq        int64  `json:"fromSeq"`
-	ToSeq          int64  `json:"toSeq"`
+	ConversationID string `json:"conversationId" msgpack:"conversationId"`
+	FromSeq        int64  `json:"fromSeq" msgpack:"fromSeq"`
+	ToSeq          int64  `json:"toSeq" msgpack:"toSeq"`
 }
 
 type stateSynced struct {
-	SyncID        string             `json:"syncId"`
-	Conversations []syncConversation `json:"conversations"`
-	UnreadCounts  map[string]int64   `json:"unreadCounts"`
-	OnlineUsers   []onlineUser       `json:"onlineUsers"`
-	ServerTime    string             `json:"serverTime"`
-	Messages      []messageNew       `json:"messages"`
-	HasMore       bool               `json:"hasMore"`
-	Gaps          []gap              `json:"gaps,omitempty"`
+	SyncID        string             `json:"syncId" msgpack:"syncId"`
+	Conversations []syncConversation `json:"conversations" msgpack:"conversations"`
+	UnreadCounts  map[string]int64   `json:"unreadCounts" msgpack:"unreadCounts"`
+	OnlineUsers   []onlineUser       `json:"onlineUsers" msgpack:"onlineUsers"`
+	ServerTime    string             `json:"serverTime" msgpack:"serverTime"`
+	Messages      []messageNew       `json:"messages" msgpack:"messages"`
+	HasMore       bool               `json:"hasMore" msgpack:"hasMore"`
+	Gaps          []gap              `json:"gaps,omitempty" msgpack:"gaps,omitempty"`
 }
 
 // clientMessageID is the messageId a client sees: mutations that re-key the
