@@ -87,6 +87,14 @@ func builtinTarget(ctx context.Context, cfg Config, c *spec.Contract) (*Target, 
 	}
 	for i := 0; i < n; i++ {
 		inst, err := StartBuiltin(ctx, opts)
+		if err != nil && i == 0 && opts.RedisAddr != "" {
+			// The reference cannot use Redis (for example a build without the Redis
+			// integration): fall back to one in-memory instance and say why.
+			reason := "the built-in target could not use Redis: " + err.Error()
+			t.Lacks[spec.RequiresMultiInstance], t.Lacks[spec.RequiresRedisFault] = reason, reason
+			opts.RedisAddr, opts.RedisPrefix, n = "", "", 1
+			inst, err = StartBuiltin(ctx, opts)
+		}
 		if err != nil {
 			_ = t.stop(context.Background())
 			return nil, fmt.Errorf("start built-in instance %d: %w", i+1, err)

@@ -50,6 +50,10 @@ func (e *ConnectError) Error() string {
 	return fmt.Sprintf("connect_error %s: %s (data %v)", e.Code, e.Message, e.Data)
 }
 
+// handshakeTimeout is the Manager timeout of one handshake attempt (facts note 8: the
+// default 20 s would make a lost handshake cost 20 s).
+const handshakeTimeout = 4 * time.Second
+
 // ErrConnectTimeout is returned when neither connect nor connect_error arrives in time.
 var ErrConnectTimeout = errors.New("no connect and no connect_error in time")
 
@@ -91,6 +95,32 @@ func Reconnecting() DialOption { return func(d *dialSettings) { d.reconnect = tr
 // Dial connects u to namespace ns and waits for connect or connect_error. A refusal is
 // returned as *ConnectError. The client is closed when the spec ends.
 func (w *World) Dial(ctx context.Context, u User, ns string, opts ...DialOption) (*Client, error) {
+	var c *Client
+	var err error
+	for attempt := 1; attempt <= dialAttempts; attempt++ {
+		if c, err = w.dialOnce(ctx, u, ns, opts...); !lostHandshake(err) {
+			return c, err
+		}
+		// The Go client now and then never completes an Engine.IO open (no packet at
+		// all, not a refusal); a new connection is not a retry of anything the server saw.
+		w.Rec.Note("handshake of %s lost (%v); attempt %d of %d", u.ID, err, attempt, dialAttempts)
+	}
+	return c, err
+}
+
+// dialAttempts bounds the handshakes Dial tries when one is lost without an answer.
+const dialAttempts = 3
+
+// lostHandshake reports a handshake that got no answer at all: not a refusal.
+func lostHandshake(err error) bool {
+	var ce *ConnectError
+	if errors.As(err, &ce) {
+		return ce.Code == "" && ce.Message == "timeout"
+	}
+	return errors.Is(err, ErrConnectTimeout)
+}
+
+func (w *World) dialOnce(ctx context.Context, u User, ns string, opts ...DialOption) (*Client, error) {
 	d := dialSettings{}
 	for _, o := range opts {
 		o(&d)
@@ -114,7 +144,7 @@ func (w *World) Dial(ctx context.Context, u User, ns string, opts ...DialOption)
 	o.SetReconnectionDelay(50)
 	o.SetReconnectionDelayMax(300)
 	o.SetRandomizationFactor(0)
-	o.SetTimeout(3 * time.Second)
+	o.SetTimeout(handshakeTimeout)
 	if d.token == nil || tok != "" {
 		o.SetAuth(map[string]any{w.T.Contract.Handshake.AuthField: tok})
 	}
@@ -163,7 +193,7 @@ func (w *World) Dial(ctx context.Context, u User, ns string, opts ...DialOption)
 	})
 	sock.OnAny(func(args ...any) { c.receive(args) })
 	w.track(c)
-	wait, cancel := context.WithTimeout(ctx, w.T.Contract.Transport.ConnectTimeout()/4+time.Second)
+	wait, cancel := context.WithTimeout(ctx, handshakeTimeout+time.Second)
 	defer cancel()
 	select {
 	case err := <-outcome:

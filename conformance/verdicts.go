@@ -146,8 +146,15 @@ func specResult(sr types.SpecReport) verdict.Spec {
 
 func entryJSON(sr types.SpecReport, name string) string {
 	for _, e := range sr.ReportEntries {
-		if e.Name == name {
+		if e.Name != name {
+			continue
+		}
+		if e.Value.AsJSON != "" {
 			return e.Value.AsJSON
+		}
+		// In-process (serial) runs keep the raw value; parallel ones the JSON.
+		if b, err := json.Marshal(e.Value.GetRawValue()); err == nil {
+			return string(b)
 		}
 	}
 	return ""
