@@ -38,6 +38,7 @@ func (s *Server) onEvent(ss *session, args []any) {
 	defer cancel()
 	defer func() {
 		if v := recover(); v != nil {
+			s.panics.Add(1)
 			s.log.Error("handler panic", "panic", v, "stack", string(debug.Stack()))
 			r.fail(spec.CodeInternalError, "Error interno del servidor", nil)
 		}

@@ -25,14 +25,14 @@ const (
 // harness is one reference server on a free loopback port, with its stores from
 // the backend the test run selected (memory, or Redis with REFERENCE_STORE=redis).
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *Server
 	url    string
 	c      *spec.Contract
 	tokens *token.Secret
 }
 
-func start(t *testing.T, mods ...func(*Config)) *harness {
+func start(t testing.TB, mods ...func(*Config)) *harness {
 	t.Helper()
 	cfg := Config{JWTSecret: testSecret, Addr: "127.0.0.1:0", Stores: testStores(t),
 		DeliveredDelay: 50 * time.Millisecond, ReadDelay: 100 * time.Millisecond, PingInterval: time.Second,

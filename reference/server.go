@@ -57,6 +57,7 @@ type Server struct {
 	httpSrv  *http.Server
 	running  atomic.Bool
 	draining atomic.Bool
+	panics   atomic.Int64 // handler panics recovered (the fuzz tests watch it)
 }
 
 // New validates cfg and builds a server; Start serves it on cfg.Addr, or mount

@@ -15,7 +15,7 @@ import (
 // testStores is the store factory of the suite: memory by default, Redis (a real
 // one from internal/redistest, a unique key prefix per test) with
 // REFERENCE_STORE=redis, so that one suite covers both backends.
-func testStores(t *testing.T) store.Stores {
+func testStores(t testing.TB) store.Stores {
 	if os.Getenv("REFERENCE_STORE") != "redis" {
 		return store.NewMemory()
 	}
