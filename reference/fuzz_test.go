@@ -18,14 +18,14 @@ func FuzzDispatch(f *testing.F) {
 	h := start(f, func(c *Config) { c.NoRateLimits = true })
 	send, join := h.name(spec.SendMessage), h.name(spec.JoinConversation)
 	seeds := []string{
-		`2/app,[]`,                           // no event name
-		`2/app,[null]`,                       // a null name
-		`2/app,[42,{"a":1}]`,                 // a number as name
-		`2/app,["` + send + `"]`,             // no payload
-		`2/app,["` + send + `",null]`,        // null payload
-		`2/app,["` + send + `","text"]`,      // string payload
-		`2/app,["` + send + `",[1,2,3]]`,     // array payload
-		`2/app,["` + send + `",{},{},{}]`,    // extra arguments
+		`2/app,[]`,                        // no event name
+		`2/app,[null]`,                    // a null name
+		`2/app,[42,{"a":1}]`,              // a number as name
+		`2/app,["` + send + `"]`,          // no payload
+		`2/app,["` + send + `",null]`,     // null payload
+		`2/app,["` + send + `","text"]`,   // string payload
+		`2/app,["` + send + `",[1,2,3]]`,  // array payload
+		`2/app,["` + send + `",{},{},{}]`, // extra arguments
 		`2/app,7["` + join + `",{"conversationId":"conv_x"}]`,
 		`2/app,["connect",{}]`, `2/app,["disconnect"]`, `2/app,["error",{}]`, `2/app,["newListener"]`,
 		`2/app,["connect_error",{}]`, `2/app,["no:such:event",{}]`,

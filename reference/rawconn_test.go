@@ -92,4 +92,3 @@ func (r *rawConn) call(id int, frame string) string {
 func itoa(i int) string { return jsonInt(i) }
 
 func jsonInt(i int) string { b, _ := json.Marshal(i); return string(b) }
-
