@@ -1,6 +1,7 @@
 package sioconn
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"unicode/utf8"
@@ -19,6 +20,7 @@ const maxBitDepth = 64
 // closing bracket) but not the grammar inside each element: an element such
 // as {"a" 1} is passed on and fails when the handler unmarshals it. This
 // keeps the read path to one pass over the bytes with no allocation.
+// String contents (control characters, escapes) are not checked either.
 func splitArray(b []byte, out []json.RawMessage) ([]json.RawMessage, error) {
 	i := skipSpace(b, 0)
 	if i >= len(b) || b[i] != '[' {
@@ -86,18 +88,25 @@ func scanValue(b []byte, i int) (int, error) {
 }
 
 // scanString returns the end of the JSON string that starts at b[i] == '"'.
+// It finds quotes with bytes.IndexByte and skips those escaped by an odd
+// run of backslashes; it does not check the string's contents.
 func scanString(b []byte, i int) (int, error) {
-	for j := i + 1; j < len(b); j++ {
-		switch c := b[j]; {
-		case c == '"':
-			return j + 1, nil
-		case c == '\\':
-			j++
-		case c < 0x20:
+	j := i + 1
+	for {
+		k := bytes.IndexByte(b[j:], '"')
+		if k < 0 {
 			return 0, errBadJSON
 		}
+		end := j + k
+		n := 0
+		for p := end - 1; p > i && b[p] == '\\'; p-- {
+			n++
+		}
+		if n%2 == 0 {
+			return end + 1, nil
+		}
+		j = end + 1
 	}
-	return 0, errBadJSON
 }
 
 // scanContainer returns the end of the object or array at b[i], matching
