@@ -22,7 +22,7 @@ func TestCrossInstanceBroadcast(t *testing.T) {
 		rb.expect(t, i, waitFor)
 	}
 	if d := ra.dups.Load() + rb.dups.Load(); d != 0 {
-		t.Fatalf("%d events delivered twice", d)
+		t.Fatalf("%d events delivered twice: on a %v, on b %v", d, ra.dupList, rb.dupList)
 	}
 	if _, status := a.cl.Health(); status != "ok" {
 		t.Fatalf("health = %q, want ok", status)

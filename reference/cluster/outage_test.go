@@ -85,7 +85,7 @@ func testOutage(t *testing.T, f fault) {
 		ra.expect(t, i, waitFor)
 	}
 	if d := ra.dups.Load() + rb.dups.Load(); d != 0 {
-		t.Errorf("%d events delivered twice", d)
+		t.Errorf("%d events delivered twice: on a %v, on b %v", d, ra.dupList, rb.dupList)
 	}
 }
 
