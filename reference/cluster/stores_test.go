@@ -54,3 +54,19 @@ func TestConnectErrors(t *testing.T) {
 		t.Fatalf("Connect to a closed port: %v, want ErrUnreachable", err)
 	}
 }
+
+// TestStoresContractStandalone runs the store contract on the failover
+// stores while Redis is stopped: served from memory, they still keep it.
+func TestStoresContractStandalone(t *testing.T) {
+	r := redistest.New(t)
+	cl, _ := connectCluster(t, r, redistest.Prefix(t.Name()), "standalone")
+	w := watch(cl)
+	if err := r.Stop(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	w.wait(t, cl, cluster.StatusDegraded, 3*time.Second)
+	storetest.Run(t, func(t *testing.T) store.Stores { return cl.Stores(store.NewMemory()) })
+	if st := cl.Stats(); st.Pending == 0 {
+		t.Error("nothing journaled while standalone")
+	}
+}
