@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/utalk/rtconform/reference/store"
 )
@@ -71,6 +72,9 @@ func (f *failover) ensure(ctx context.Context, shared store.Stores, tenant, id s
 }
 
 func (s foConversations) Update(ctx context.Context, tenant, id string, fn func(*store.Conversation) error) (*store.Conversation, error) {
+	if fn == nil {
+		return nil, fmt.Errorf("update conversation %q: nil function: %w", id, store.ErrInvalid)
+	}
 	var (
 		c     *store.Conversation
 		fnErr error

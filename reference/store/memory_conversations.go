@@ -35,6 +35,9 @@ func (s memConversations) Create(_ context.Context, c *Conversation) (*Conversat
 }
 
 func (s memConversations) Update(_ context.Context, tenant, id string, fn func(*Conversation) error) (*Conversation, error) {
+	if fn == nil {
+		return nil, fmt.Errorf("update conversation %q: nil function: %w", id, ErrInvalid)
+	}
 	s.m.mu.Lock()
 	defer s.m.mu.Unlock()
 	k := key{tenant, id}

@@ -124,6 +124,9 @@ func convResult(v []any, id string) (*store.Conversation, bool, error) {
 // Update reads, applies fn and writes back only if nobody wrote in between,
 // retrying otherwise: fn may run more than once.
 func (r conversations) Update(ctx context.Context, tenant, id string, fn func(*store.Conversation) error) (*store.Conversation, error) {
+	if fn == nil {
+		return nil, fmt.Errorf("update conversation %q: nil function: %w", id, store.ErrInvalid)
+	}
 	for range updateAttempts {
 		cur, ver, err := r.get(ctx, tenant, id)
 		if err != nil {

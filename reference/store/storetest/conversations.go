@@ -87,6 +87,11 @@ var conversationTests = []subtest{
 			t.Fatalf("status after failed Update = %q, want open", got.Status)
 		}
 	}},
+	{"update without a function is ErrInvalid", func(t *testing.T, s store.Stores) {
+		conv(t, s, tenant, "conv_1")
+		_, err := s.Conversations.Update(ctx(t), tenant, "conv_1", nil)
+		wantErr(t, "Update(nil)", err, store.ErrInvalid)
+	}},
 	{"update missing is ErrNotFound", func(t *testing.T, s store.Stores) {
 		_, err := s.Conversations.Update(ctx(t), tenant, "conv_none", func(*store.Conversation) error { return nil })
 		wantErr(t, "Update", err, store.ErrNotFound)
