@@ -121,7 +121,6 @@ func (c *Cluster) Close() {
 	c.mu.Unlock()
 	c.health.set(false, "closed")
 	c.cancel()
-	c.pub.stop()
 	c.wg.Wait()
 	if err := c.closeClients(); err != nil {
 		c.log.Warn("closing redis clients", "err", err)

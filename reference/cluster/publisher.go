@@ -107,6 +107,3 @@ func (p *publisher) publish(batch []pubMsg) {
 	}
 	p.c.stats.published.Add(int64(len(batch)))
 }
-
-// stop is a no-op kept for symmetry: run ends when the Cluster's context does.
-func (p *publisher) stop() {}
