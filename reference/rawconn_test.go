@@ -90,11 +90,14 @@ func (r *rawConn) call(id int, frame string) string {
 	r.t.Helper()
 	prefix := "43" + r.ns + "," + itoa(id) + "["
 	r.write("42" + r.ns + "," + itoa(id) + frame)
-	for {
+	deadline := time.Now().Add(waitFor)
+	for time.Now().Before(deadline) {
 		if f := r.read(); strings.HasPrefix(f, prefix) {
 			return f[len(prefix)-1:]
 		}
 	}
+	r.t.Fatalf("no ack %d within %v", id, waitFor)
+	return ""
 }
 
 func itoa(i int) string { return jsonInt(i) }
