@@ -65,3 +65,18 @@ func TestPresenceAcrossInstances(t *testing.T) {
 	_ = tab2.conn.Close()
 	watcher.wait(spec.UserDisconnected, field("userId", "ana"))
 }
+
+func TestControlAcrossInstances(t *testing.T) {
+	h1, h2 := twoInstances(t)
+	here, there := h1.connect(agent("ana"), "/app"), h2.connect(agent("ana"), "/agent")
+	if status, d := h1.post("/control/drop", map[string]any{"tenantId": "ten_a", "userId": "ana"}); status != 200 || d["sockets"] != float64(2) {
+		t.Fatalf("drop across instances: %d %v", status, d)
+	}
+	<-here.conn.Done()
+	<-there.conn.Done()
+	h2.connect(agent("beto"), "/app")
+	if status, d := h1.post("/control/expel", map[string]any{"tenantId": "ten_a", "userId": "beto", "reason": "r",
+		"message": "m"}); status != 200 || d["sockets"] != float64(1) {
+		t.Fatalf("expel across instances: %d %v", status, d)
+	}
+}

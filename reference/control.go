@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/zishang520/socket.io/servers/engine/v3"
 	"github.com/zishang520/socket.io/servers/socket/v3"
 
 	"github.com/utalk/rtconform/spec"
@@ -82,7 +81,7 @@ func (s *Server) handleExpel(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusInternalServerError, string(spec.CodeInternalError), "No se pudo registrar la expulsión", nil)
 		return
 	}
-	n := len(s.localSessions(in.TenantID, in.UserID))
+	n := s.clusterSum(opCount, in.TenantID, in.UserID, func(t, u string) int { return len(s.localSessions(t, u)) })
 	room := s.rooms.user(in.TenantID, in.UserID)
 	s.broadcast(spec.UserExpelled, []socket.Room{room}, "", p)
 	for _, nsp := range s.nsps {
@@ -94,7 +93,7 @@ func (s *Server) handleExpel(w http.ResponseWriter, r *http.Request) {
 
 // handleDrop closes the transport of the matching sockets (not a Socket.IO
 // disconnect): their clients see "transport close" and reconnect by themselves.
-// It acts on this instance's sockets.
+// It acts on every instance's sockets.
 func (s *Server) handleDrop(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		TenantID string `json:"tenantId" msgpack:"tenantId"`
@@ -103,16 +102,8 @@ func (s *Server) handleDrop(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &in) {
 		return
 	}
-	matched := s.localSessions(in.TenantID, in.UserID)
-	conns := map[string]engine.Socket{}
-	for _, ss := range matched {
-		c := ss.sock.Conn()
-		conns[c.Id()] = c
-	}
-	for _, c := range conns {
-		c.Close(true)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"sockets": len(matched)})
+	n := s.clusterSum(opDrop, in.TenantID, in.UserID, s.dropLocal)
+	writeJSON(w, http.StatusOK, map[string]any{"sockets": n})
 }
 
 // localSessions lists this instance's sockets of a tenant (all when empty) and

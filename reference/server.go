@@ -100,6 +100,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.handlers = s.eventHandlers()
 	s.setupSocketIO()
+	s.setupClusterOps()
 	s.handler = s.routes()
 	s.startBackground()
 	return s, nil
