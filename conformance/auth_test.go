@@ -3,6 +3,7 @@ package conformance_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -103,10 +104,20 @@ var _ = Describe("auth", Label("auth"), func() {
 	It("expires a session at exp: token:expired, io server disconnect, and the token stays refused", clause("auth.expiry-in-session"), func(ctx SpecContext) {
 		w := NewWorld()
 		u := w.User("agent")
-		tok, err := w.Token(ctx, u, 2*time.Second)
-		Expect(err).NotTo(HaveOccurred())
-		c := connect(ctx, w, u, appNS(), WithToken(tok), Reconnecting())
-		_, err = c.WaitFor(ctx, spec.TokenExpired, nil)
+		var c *Client
+		var tok string
+		for attempt := 0; c == nil && attempt < 3; attempt++ {
+			var err error
+			tok, err = w.Token(ctx, u, 3*time.Second)
+			Expect(err).NotTo(HaveOccurred())
+			c, err = w.Dial(ctx, u, appNS(), WithToken(tok), Reconnecting())
+			if err != nil && w.LostHandshakes() == 0 {
+				Fail(fmt.Sprintf("connect with a valid short-lived token: %v", err))
+			}
+			// A lost handshake may outlive the short token: mint a new one.
+		}
+		Expect(c).NotTo(BeNil(), "no handshake completed within the token's lifetime")
+		_, err := c.WaitFor(ctx, spec.TokenExpired, nil)
 		Expect(err).NotTo(HaveOccurred())
 		reason, err := c.WaitDisconnect(ctx)
 		Expect(err).NotTo(HaveOccurred())
@@ -155,6 +166,9 @@ var _ = Describe("auth", Label("auth"), func() {
 		limit := contract.Limits.MaxConnectionsPerUser
 		for i := 0; i < limit; i++ {
 			connect(ctx, w, u, appNS())
+		}
+		if n := w.LostHandshakes(); n > 0 {
+			Skip(fmt.Sprintf("%s%d handshake(s) got no answer and were retried: the server's count of this user's sockets is unknown", MissingPrefix, n))
 		}
 		tok, err := w.Token(ctx, u, time.Minute)
 		Expect(err).NotTo(HaveOccurred())

@@ -104,6 +104,9 @@ func (w *World) Dial(ctx context.Context, u User, ns string, opts ...DialOption)
 		// The Go client now and then never completes an Engine.IO open (no packet at
 		// all, not a refusal); a new connection is not a retry of anything the server saw.
 		w.Rec.Note("handshake of %s lost (%v); attempt %d of %d", u.ID, err, attempt, dialAttempts)
+		w.mu.Lock()
+		w.lost++
+		w.mu.Unlock()
 	}
 	return c, err
 }
