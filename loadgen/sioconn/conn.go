@@ -130,6 +130,9 @@ const closeGrace = time.Second
 func (c *Conn) Close() error {
 	if c.shutdown(ReasonClientDisconnect, nil, false) {
 		deadline := time.Now().Add(closeGrace)
+		// A writer stuck on a peer that does not read holds wmu: the socket
+		// deadline (safe to set concurrently, unlike gorilla's) frees it.
+		_ = c.ws.NetConn().SetWriteDeadline(deadline)
 		c.wmu.Lock()
 		_ = c.ws.SetWriteDeadline(deadline)
 		_ = c.ws.WriteMessage(websocket.TextMessage, c.discPkt)

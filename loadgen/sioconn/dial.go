@@ -233,5 +233,8 @@ func readText(ws *websocket.Conn) ([]byte, error) {
 
 // onPingTimeout runs on the timer's goroutine when no ping came in time.
 func (c *Conn) onPingTimeout() {
-	c.shutdown(ReasonPingTimeout, ErrPingTimeout, true)
+	if !c.shutdown(ReasonPingTimeout, ErrPingTimeout, true) {
+		// Already closing (say Close waits on a silent server): cut it short.
+		_ = c.ws.NetConn().Close()
+	}
 }

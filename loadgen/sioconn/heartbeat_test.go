@@ -1,6 +1,8 @@
 package sioconn_test
 
 import (
+	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -73,5 +75,39 @@ func TestPingTimeoutDetected(t *testing.T) {
 		t.Errorf("ping timeout detected %v after the pause, want at most %v", took, limit)
 	}
 	t.Logf("ping timeout detected %v after the pause", took)
+	proxy.Resume()
+}
+
+// TestCloseWithStuckWriter: a writer blocked on a server that stopped
+// reading must not make Close hang.
+func TestCloseWithStuckWriter(t *testing.T) {
+	srv := startServer(t, sioserver.Config{})
+	proxy := newPausableProxy(t, srv.Addr())
+	c := dialApp(t, proxy.URL(), nil)
+	proxy.Pause()
+	big := strings.Repeat("x", 1<<20)
+	writerDone := make(chan error, 1)
+	go func() {
+		for {
+			if err := c.Emit("bulk", big); err != nil {
+				writerDone <- err
+				return
+			}
+		}
+	}()
+	time.Sleep(300 * time.Millisecond) // long enough to fill the socket buffers
+	start := time.Now()
+	_ = c.Close()
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("Close took %v with a stuck writer", took)
+	}
+	select {
+	case err := <-writerDone:
+		if !errors.Is(err, sioconn.ErrClosed) {
+			t.Errorf("stuck Emit returned %v, want ErrClosed", err)
+		}
+	case <-time.After(3 * time.Second):
+		t.Error("stuck Emit did not return after Close")
+	}
 	proxy.Resume()
 }

@@ -147,8 +147,8 @@ func runManyConnections(t *testing.T, kind string, n, parallel int) {
 	t.Logf("%s: %d connections, %d dials in flight at most", kind, n, parallel)
 	t.Logf("connect: %d failed; all connected in %v; per connection p50 %v p99 %v max %v",
 		len(failed), connectAll.Round(time.Millisecond), pct(lat, 50), pct(lat, 99), lat[len(lat)-1].Round(time.Millisecond))
-	t.Logf("client RSS: %d kB before, %d kB peak while dialing, %d kB connected: %.1f kB per connection (heap %.1f kB, stacks %.1f kB); %d goroutines per connection",
-		rss0, rssPeak, rss1, float64(rss1-rss0)/float64(n), float64(heap1-heap0)/1024/float64(n), float64(stack1-stack0)/1024/float64(n), goroutines/n)
+	t.Logf("client RSS: %d kB before, %d kB peak while dialing, %d kB connected: %.1f kB per connection (heap %.1f kB, stacks %.1f kB); %.2f goroutines per connection",
+		rss0, rssPeak, rss1, float64(rss1-rss0)/float64(n), float64(heap1-heap0)/1024/float64(n), float64(stack1-stack0)/1024/float64(n), float64(goroutines)/float64(n))
 	t.Logf("server RSS (own process): %d kB before, %d kB connected: %.1f kB per connection",
 		srvRSS0, srvRSS1, float64(srvRSS1-srvRSS0)/float64(n))
 	t.Logf("one ack per connection: %d failed, all in %v; after %v of heartbeats %d dropped; closed all in %v",

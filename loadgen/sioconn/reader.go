@@ -139,6 +139,9 @@ func (c *Conn) pong(ping []byte) {
 // dispatch runs the handler for name, or OnEvent, then signals Dial if
 // name is the ReadyEvent.
 func (c *Conn) dispatch(name []byte, args []json.RawMessage) {
+	if c.closeErr.Load() != nil {
+		return // Close was called: no handler runs after it
+	}
 	if h, ok := (*c.handlers.Load())[string(name)]; ok {
 		c.inHandler.Store(true)
 		h(args)
@@ -182,11 +185,9 @@ func (c *Conn) reportError(err error) {
 func (c *Conn) finish() {
 	c.shutdown(ReasonTransportClose, io.EOF, false)
 	c.pingTimer.Stop()
-	if c.closeErr.Load().Reason == ReasonServerDisconnect || c.closeErr.Load().Reason == ReasonParseError {
-		c.wmu.Lock()
+	if r := c.closeErr.Load().Reason; r == ReasonServerDisconnect || r == ReasonParseError {
 		_ = c.ws.WriteControl(websocket.CloseMessage,
 			websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(closeGrace))
-		c.wmu.Unlock()
 	}
 	_ = c.ws.NetConn().Close()
 	c.acks.closeAll(c.closeErr.Load())

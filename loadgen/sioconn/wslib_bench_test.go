@@ -79,4 +79,3 @@ func BenchmarkRawWebsocket(b *testing.B) {
 		})
 	}
 }
-
