@@ -2,9 +2,12 @@ package reference
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/utalk/rtconform/internal/redistest"
 	"github.com/utalk/rtconform/reference/store"
@@ -13,13 +16,80 @@ import (
 
 // twoInstances starts two servers sharing one real Redis under a fresh prefix.
 func twoInstances(t *testing.T) (*harness, *harness) {
+	h1, h2, _ := twoInstancesRedis(t)
+	return h1, h2
+}
+
+func twoInstancesRedis(t *testing.T) (*harness, *harness, *redistest.Redis) {
 	r := redistest.New(t)
 	redis, err := RedisFromAddr(r.Addr(), "", redistest.Prefix(t.Name()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	shared := func(c *Config) { c.Stores, c.Redis = store.Stores{}, redis }
-	return start(t, shared), start(t, shared)
+	return start(t, shared), start(t, shared), r
+}
+
+func health(t *testing.T, h *harness) string {
+	resp, err := http.Get(h.url + "/health/socket")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var d struct {
+		Status string `json:"status"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&d)
+	return d.Status
+}
+
+// TestRedisOutage: with Redis stopped an instance keeps serving its own sockets
+// quickly and reports degraded; when Redis returns, health and cross-instance
+// delivery come back by themselves, and nothing is delivered twice.
+func TestRedisOutage(t *testing.T) {
+	h1, h2, r := twoInstancesRedis(t)
+	a, b := h1.connect(agent("ana"), "/app"), h1.connect(agent("beto"), "/app")
+	far := h2.connect(agent("carla"), "/app")
+	id := "conv_outage"
+	for _, c := range []*client{b, far} {
+		c.ack(spec.JoinConversation, map[string]any{"conversationId": id})
+	}
+	if err := r.Stop(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, func() bool { return health(t, h1) == "degraded" })
+	for i := 0; i < 5; i++ {
+		t0 := time.Now()
+		if ev, _ := a.ack(spec.SendMessage, sendPayload(fmt.Sprintf("down-%d", i), id, "x")); ev != h1.name(spec.MessageSent) {
+			t.Fatalf("send while Redis is down answered %s", ev)
+		}
+		if d := time.Since(t0); d > 200*time.Millisecond {
+			t.Fatalf("reply took %v while Redis is down", d)
+		}
+		b.wait(spec.MessageNew, field("messageId", fmt.Sprintf("down-%d", i)))
+	}
+	if err := r.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, func() bool { return health(t, h1) == "healthy" && health(t, h2) == "healthy" })
+	deadline := time.Now().Add(waitFor)
+	for i := 0; ; i++ { // cross-instance delivery resumes by itself
+		mid := fmt.Sprintf("up-%d", i)
+		a.ack(spec.SendMessage, sendPayload(mid, id, "x"))
+		settle(a, far)
+		if far.count(spec.MessageNew, field("messageId", mid)) == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("cross-instance delivery did not resume")
+		}
+	}
+	settle(a, b)
+	for i := 0; i < 5; i++ {
+		if n := b.count(spec.MessageNew, field("messageId", fmt.Sprintf("down-%d", i))); n != 1 {
+			t.Fatalf("down-%d delivered %d times", i, n)
+		}
+	}
 }
 
 func TestCrossInstance(t *testing.T) {
