@@ -11,5 +11,14 @@ import (
 // the tests start are ignored: importing the official client (for the
 // benchmark) starts its engine package's network monitor in init.
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m, goleak.IgnoreCurrent())
+	goleak.VerifyTestMain(cleanupM{m}, goleak.IgnoreCurrent())
+}
+
+// cleanupM removes the echoserver binary built for the run.
+type cleanupM struct{ m *testing.M }
+
+func (c cleanupM) Run() int {
+	code := c.m.Run()
+	removeEchoServerBinary()
+	return code
 }

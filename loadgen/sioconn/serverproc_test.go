@@ -49,6 +49,12 @@ func echoServerBinary() (string, error) {
 	return buildBin, buildErr
 }
 
+func removeEchoServerBinary() {
+	if buildBin != "" {
+		_ = os.RemoveAll(filepath.Dir(buildBin))
+	}
+}
+
 // startServerProc starts the echoserver helper and waits for its address.
 func startServerProc(tb testing.TB, args ...string) *serverProc {
 	tb.Helper()
