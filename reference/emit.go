@@ -18,8 +18,8 @@ func (s *Server) broadcast(r spec.Role, rooms []socket.Room, except socket.Socke
 	s.m.broadcasts.WithLabelValues(e.Name).Inc()
 	for _, ns := range e.Namespaces {
 		nsp := s.nsps[ns]
-		if nsp == nil {
-			continue
+		if nsp == nil || (s.cluster == nil && !anyRoom(nsp, rooms)) {
+			continue // in memory, a namespace without the rooms has nobody to send to
 		}
 		op := nsp.To(rooms...)
 		if except != "" {
@@ -54,4 +54,16 @@ func (s *Server) notifyMembers(c *store.Conversation, skip socket.SocketId) {
 func (s *Server) announceNew(c *store.Conversation) {
 	s.broadcast(spec.ConversationNew, []socket.Room{s.rooms.workspace(c.TenantID, c.WorkspaceID)}, "",
 		conversationNewOf(c))
+}
+
+// anyRoom reports whether the namespace has a local socket in one of the rooms;
+// skipping the others saves encoding the packet for nobody.
+func anyRoom(nsp socket.Namespace, rooms []socket.Room) bool {
+	all := nsp.Adapter().Rooms()
+	for _, r := range rooms {
+		if _, ok := all.Load(r); ok {
+			return true
+		}
+	}
+	return false
 }
