@@ -20,14 +20,14 @@ func twoInstances(t *testing.T) (*harness, *harness) {
 	return h1, h2
 }
 
-func twoInstancesRedis(t *testing.T) (*harness, *harness, *redistest.Redis) {
+func twoInstancesRedis(t *testing.T, mods ...func(*Config)) (*harness, *harness, *redistest.Redis) {
 	r := redistest.New(t)
 	redis, err := RedisFromAddr(r.Addr(), "", redistest.Prefix(t.Name()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	shared := func(c *Config) { c.Stores, c.Redis = store.Stores{}, redis }
-	return start(t, shared), start(t, shared), r
+	mods = append([]func(*Config){func(c *Config) { c.Stores, c.Redis = store.Stores{}, redis }}, mods...)
+	return start(t, mods...), start(t, mods...), r
 }
 
 func health(t *testing.T, h *harness) string {

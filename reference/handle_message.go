@@ -28,7 +28,7 @@ func (r *request) handleSend() {
 		return
 	}
 	m := r.newMessage(conv)
-	stored, dup, err := s.st.Messages.Append(r.ctx, m, s.c.Limits.DedupTTL(), s.cfg.Retention)
+	stored, dup, err := s.append(conv, m)
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		details := map[string]any{}
@@ -102,4 +102,18 @@ func fingerprint(conv, typ string, text, media *string, loc map[string]any) stri
 	b, _ := json.Marshal([]any{conv, typ, text, media, loc})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:16])
+}
+
+// append stores m. Under MutationLoseAfterRedisRecovery a message accepted while
+// Redis is down is answered and delivered live but never stored, so no sync:state
+// can recover it, before or after the recovery.
+func (s *Server) append(conv *store.Conversation, m *store.Message) (*store.Message, bool, error) {
+	if s.mut.on(MutationLoseAfterRedisRecovery) && s.redisStatus() == "degraded" {
+		lost := *m
+		lost.ID, lost.Seq = store.NewMessageID(), conv.LastSeq+1
+		return &lost, false, nil
+	}
+	ctx, cancel := s.storeCtx()
+	defer cancel()
+	return s.st.Messages.Append(ctx, m, s.c.Limits.DedupTTL(), s.cfg.Retention)
 }

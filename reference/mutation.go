@@ -19,8 +19,9 @@ const (
 	// MutationTenantLeak drops the tenant from room keys, so broadcasts reach
 	// another tenant's rooms of the same name.
 	MutationTenantLeak Mutation = "tenant-leak"
-	// MutationLoseAfterRedisRecovery never writes back the messages accepted while
-	// Redis was down.
+	// MutationLoseAfterRedisRecovery answers and delivers live the messages
+	// accepted while Redis is down but never stores them, so they are not written
+	// back and no sync:state recovers them.
 	MutationLoseAfterRedisRecovery Mutation = "lose-after-redis-recovery"
 	// MutationUncorrelatedReplies answers with a wrong correlation id.
 	MutationUncorrelatedReplies Mutation = "uncorrelated-replies"

@@ -64,3 +64,25 @@ func TestMutationsBreakWhatTheyClaim(t *testing.T) {
 		}
 	})
 }
+
+func TestMutationLoseAfterRedisRecovery(t *testing.T) {
+	h1, _, r := twoInstancesRedis(t, func(c *Config) { c.Mutations = []Mutation{MutationLoseAfterRedisRecovery} })
+	a := h1.connect(agent("ana"), "/app")
+	a.ack(spec.JoinConversation, map[string]any{"conversationId": "conv_lost"})
+	if err := r.Stop(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, func() bool { return health(t, h1) == "degraded" })
+	if ev, _ := a.ack(spec.SendMessage, sendPayload("lost", "conv_lost", "x")); ev != h1.name(spec.MessageSent) {
+		t.Fatalf("send answered %s", ev)
+	}
+	if err := r.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, func() bool { return health(t, h1) == "healthy" })
+	_, d := a.ack(spec.SyncState, map[string]any{"syncId": "s",
+		"cursors": []any{map[string]any{"conversationId": "conv_lost", "afterSeq": 0}}})
+	if n := len(d["messages"].([]any)); n != 0 {
+		t.Fatalf("the mutation kept %d messages", n)
+	}
+}
