@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math/rand/v2"
+	"regexp"
 	"time"
 
 	"github.com/zishang520/socket.io/servers/socket/v3"
@@ -32,8 +33,8 @@ func (r *request) handleSend() {
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		details := map[string]any{}
-		if stored != nil {
-			details["id"] = stored.ID
+		if id := conflictID(stored, err); id != "" {
+			details["id"] = id
 		}
 		r.fail(spec.CodeIdempotencyConflict, "El messageId ya se usó con otro contenido", details)
 		return
@@ -116,4 +117,19 @@ func (s *Server) append(conv *store.Conversation, m *store.Message) (*store.Mess
 	ctx, cancel := s.storeCtx()
 	defer cancel()
 	return s.st.Messages.Append(ctx, m, s.c.Limits.DedupTTL(), s.cfg.Retention)
+}
+
+var storedAs = regexp.MustCompile(`stored as \S*(msg_[A-Za-z0-9_-]{1,64})\)`)
+
+// conflictID is the server id of the message that holds a reused key (D6
+// details.id). The stores return no message with ErrConflict, only its id in the
+// error text, so it is read from there until they do.
+func conflictID(stored *store.Message, err error) string {
+	if stored != nil {
+		return stored.ID
+	}
+	if m := storedAs.FindStringSubmatch(err.Error()); m != nil {
+		return m[1]
+	}
+	return ""
 }

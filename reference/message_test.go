@@ -69,6 +69,9 @@ func TestDedupSameReplySingleDelivery(t *testing.T) {
 	if ev != h.name(spec.MessageError) || errCode(conflict) != string(spec.CodeIdempotencyConflict) {
 		t.Fatalf("reused key with another body: %s %v", ev, conflict)
 	}
+	if id := conflict["error"].(map[string]any)["details"].(map[string]any)["id"]; id != first["id"] {
+		t.Fatalf("IDEMPOTENCY_CONFLICT details.id = %v, want %v", id, first["id"])
+	}
 	settle(a, a2, b)
 	if n := b.count(spec.MessageNew, field("messageId", "dup-1")); n != 1 {
 		t.Fatalf("beto got %d message:new, want exactly 1", n)
