@@ -120,8 +120,11 @@ func lostHandshake(err error) bool {
 	if errors.As(err, &ce) {
 		return ce.Code == "" && ce.Message == "timeout"
 	}
-	return errors.Is(err, ErrConnectTimeout)
+	return errors.Is(err, ErrConnectTimeout) || errors.Is(err, ErrTransportLost)
 }
+
+// ErrTransportLost is returned when the transport closed during the handshake.
+var ErrTransportLost = errors.New("transport closed during the handshake")
 
 func (w *World) dialOnce(ctx context.Context, u User, ns string, opts ...DialOption) (*Client, error) {
 	d := dialSettings{}
@@ -203,6 +206,10 @@ func (w *World) dialOnce(ctx context.Context, u User, ns string, opts ...DialOpt
 		if err != nil {
 			c.Close()
 			return nil, err
+		}
+		if !c.sock.Connected() || len(c.Disconnects()) > 0 {
+			c.Close()
+			return nil, fmt.Errorf("%w: %s to %s%s: %v", ErrTransportLost, u.ID, base, ns, c.Disconnects())
 		}
 		return c, nil
 	case <-wait.Done():

@@ -121,6 +121,9 @@ func specResult(sr types.SpecReport) verdict.Spec {
 	switch {
 	case sr.State == types.SpecStatePassed:
 		s.State = "passed"
+		if sr.NumAttempts > 1 {
+			s.Failure = fmt.Sprintf("flaky: passed on attempt %d", sr.NumAttempts)
+		}
 	case sr.State == types.SpecStateSkipped:
 		s.State = "skipped"
 		s.Failure = sr.Failure.Message
