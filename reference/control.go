@@ -26,11 +26,8 @@ func (s *Server) checkPayload(w http.ResponseWriter, r spec.Role, payload any) b
 	if ve, ok := err.(*spec.ValidationError); ok {
 		f = ve.First()
 	}
-	field := strings.TrimPrefix(f.Field, "/")
-	if field == "" {
-		field = "(body)"
-	}
-	badField(w, field, f.Message)
+	httpError(w, http.StatusBadRequest, string(spec.CodeValidationError), "Datos inválidos: "+displayField(f.Field)+": "+f.Message,
+		map[string]any{"field": f.Field, "rule": f.Rule})
 	return false
 }
 
@@ -41,12 +38,13 @@ func (s *Server) handleChannels(w http.ResponseWriter, r *http.Request) {
 		TenantID    string `json:"tenantId" msgpack:"tenantId"`
 		WorkspaceID string `json:"workspaceId" msgpack:"workspaceId"`
 	}
-	if !decodeBody(w, r, &in) || !required(w, "number", in.Number, "tenantId", in.TenantID, "workspaceId", in.WorkspaceID) {
+	if !decodeBody(w, r, &in) || !required(w, "/number", in.Number, "/tenantId", in.TenantID, "/workspaceId", in.WorkspaceID) ||
+		!ids(w, "/tenantId", in.TenantID, "/workspaceId", in.WorkspaceID) {
 		return
 	}
 	number := strings.TrimPrefix(in.Number, "whatsapp:")
 	if !phoneLoose.MatchString(number) {
-		badField(w, "number", "se esperaba + y 7 a 15 dígitos")
+		badField(w, "/number", "se esperaba + y 7 a 15 dígitos")
 		return
 	}
 	s.channels.set(ChannelNumber{Number: number, TenantID: in.TenantID, WorkspaceID: in.WorkspaceID})
@@ -68,7 +66,8 @@ func (s *Server) handleExpel(w http.ResponseWriter, r *http.Request) {
 		Reason   string `json:"reason" msgpack:"reason"`
 		Message  string `json:"message" msgpack:"message"`
 	}
-	if !decodeBody(w, r, &in) || !required(w, "tenantId", in.TenantID, "userId", in.UserID, "reason", in.Reason, "message", in.Message) {
+	if !decodeBody(w, r, &in) || !required(w, "/tenantId", in.TenantID, "/userId", in.UserID, "/reason", in.Reason, "/message", in.Message) ||
+		!ids(w, "/tenantId", in.TenantID, "/userId", in.UserID) {
 		return
 	}
 	now := time.Now()
@@ -99,7 +98,7 @@ func (s *Server) handleDrop(w http.ResponseWriter, r *http.Request) {
 		TenantID string `json:"tenantId" msgpack:"tenantId"`
 		UserID   string `json:"userId" msgpack:"userId"`
 	}
-	if !decodeBody(w, r, &in) {
+	if !decodeBody(w, r, &in) || !ids(w, "/tenantId", in.TenantID, "/userId", in.UserID) {
 		return
 	}
 	n := s.clusterSum(opDrop, in.TenantID, in.UserID, s.dropLocal)

@@ -32,7 +32,8 @@ func (s *Server) handleEscalation(w http.ResponseWriter, r *http.Request) {
 		FromAgent      string `json:"fromAgent" msgpack:"fromAgent"`
 		ToAgent        string `json:"toAgent" msgpack:"toAgent"`
 	}
-	if !decodeBody(w, r, &in) || !required(w, "tenantId", in.TenantID, "conversationId", in.ConversationID) {
+	if !decodeBody(w, r, &in) || !required(w, "/tenantId", in.TenantID, "/conversationId", in.ConversationID) ||
+		!ids(w, "/tenantId", in.TenantID, "/fromAgent", in.FromAgent, "/toAgent", in.ToAgent) {
 		return
 	}
 	now := time.Now()
@@ -65,7 +66,8 @@ func (s *Server) handleAssignment(w http.ResponseWriter, r *http.Request) {
 		AgentID        string `json:"agentId" msgpack:"agentId"`
 		AgentName      string `json:"agentName" msgpack:"agentName"`
 	}
-	if !decodeBody(w, r, &in) || !required(w, "tenantId", in.TenantID, "conversationId", in.ConversationID) {
+	if !decodeBody(w, r, &in) || !required(w, "/tenantId", in.TenantID, "/conversationId", in.ConversationID) ||
+		!ids(w, "/tenantId", in.TenantID, "/agentId", in.AgentID) {
 		return
 	}
 	now := time.Now()

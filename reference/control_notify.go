@@ -36,7 +36,14 @@ func (s *Server) handleNotify(w http.ResponseWriter, r *http.Request) {
 		WorkspaceID string         `json:"workspaceId" msgpack:"workspaceId"`
 		Role        string         `json:"role" msgpack:"role"`
 	}
-	if !decodeBody(w, r, &in) || !required(w, "tenantId", in.TenantID) {
+	if !decodeBody(w, r, &in) || !required(w, "/tenantId", in.TenantID) ||
+		!ids(w, "/tenantId", in.TenantID, "/userId", in.UserID, "/workspaceId", in.WorkspaceID) {
+		return
+	}
+	switch in.Role {
+	case "", "admin", "agent", "bot":
+	default:
+		badField(w, "/role", "se esperaba admin, agent o bot")
 		return
 	}
 	var room socket.Room
@@ -51,7 +58,7 @@ func (s *Server) handleNotify(w http.ResponseWriter, r *http.Request) {
 		room, targets = s.rooms.role(in.TenantID, in.Role), targets+1
 	}
 	if targets != 1 {
-		badField(w, "userId", "indique exactamente uno de userId, workspaceId o role")
+		badField(w, "/userId", "indique exactamente uno de userId, workspaceId o role")
 		return
 	}
 	p := notification{ID: newID("notification_"), Type: in.Type, Title: in.Title, Message: in.Message,
@@ -71,7 +78,7 @@ func (s *Server) handleNotifySystem(w http.ResponseWriter, r *http.Request) {
 		Message     string `json:"message" msgpack:"message"`
 		ScheduledAt string `json:"scheduledAt" msgpack:"scheduledAt"`
 	}
-	if !decodeBody(w, r, &in) || !required(w, "tenantId", in.TenantID) {
+	if !decodeBody(w, r, &in) || !required(w, "/tenantId", in.TenantID) || !ids(w, "/tenantId", in.TenantID) {
 		return
 	}
 	p := systemNotification{Type: in.Type, Message: in.Message, ScheduledAt: in.ScheduledAt}

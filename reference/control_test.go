@@ -62,7 +62,7 @@ func TestControlTokenAndErrors(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusBadRequest || !bytes.Contains(body, []byte(`"field":"bogus"`)) {
+	if resp.StatusCode != http.StatusBadRequest || !bytes.Contains(body, []byte(`"field":"/bogus"`)) {
 		t.Fatalf("unknown field: %d %s", resp.StatusCode, body)
 	}
 }

@@ -37,7 +37,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, _ *http.Request) {
 			"rateLimits":         limits,
 			"rateLimitScale":     s.cfg.RateLimitScale,
 			"rateLimitsDisabled": s.cfg.NoRateLimits,
-			"limitsRaised":       s.cfg.NoRateLimits || s.cfg.RateLimitScale > 1,
+			"limitsRaised":       s.cfg.NoRateLimits || s.cfg.RateLimitScale != 1,
 		},
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/utalk/rtconform/spec"
@@ -101,24 +102,41 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 		httpError(w, http.StatusRequestEntityTooLarge, string(spec.CodePayloadTooLarge),
 			fmt.Sprintf("Cuerpo mayor que %d bytes", maxControlBody), map[string]any{"limit": maxControlBody})
 	case errors.As(err, &typeErr):
-		badField(w, typeErr.Field, "se esperaba "+typeErr.Type.String())
+		badField(w, "/"+strings.ReplaceAll(typeErr.Field, ".", "/"), "se esperaba "+typeErr.Type.String())
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		badField(w, f, "campo desconocido")
+		badField(w, "/"+f, "campo desconocido")
 	case errors.Is(err, io.EOF):
-		badField(w, "(body)", "cuerpo vacío")
+		badField(w, "", "cuerpo vacío")
 	default:
-		badField(w, "(body)", err.Error())
+		badField(w, "", err.Error())
 	}
 	return false
 }
 
 // required checks that each named value is set, answering 400 for the first that is
-// not.
+// not. Names are JSON pointers for a JSON body (/tenantId), else the form field,
+// query parameter or header.
 func required(w http.ResponseWriter, pairs ...string) bool {
 	for i := 0; i+1 < len(pairs); i += 2 {
 		if strings.TrimSpace(pairs[i+1]) == "" {
-			badField(w, pairs[i], "requerido")
+			httpError(w, http.StatusBadRequest, string(spec.CodeValidationError), "Datos inválidos: "+pairs[i]+": requerido",
+				map[string]any{"field": pairs[i], "rule": "required"})
+			return false
+		}
+	}
+	return true
+}
+
+// idPattern is the control surface's Id: a tenant, workspace or user id.
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9._:@+-]{1,128}$`)
+
+// ids checks the Id fields that are set (pairs of JSON pointer and value).
+func ids(w http.ResponseWriter, pairs ...string) bool {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if v := pairs[i+1]; v != "" && !idPattern.MatchString(v) {
+			httpError(w, http.StatusBadRequest, string(spec.CodeValidationError), "Datos inválidos: "+pairs[i]+": identificador inválido",
+				map[string]any{"field": pairs[i], "rule": "pattern"})
 			return false
 		}
 	}

@@ -17,7 +17,10 @@ import (
 	"github.com/utalk/rtconform/spec"
 )
 
-var mimePattern = regexp.MustCompile(`^[a-z]+/[A-Za-z0-9.+-]+$`)
+var (
+	mimePattern     = regexp.MustCompile(`^[a-z]+/[A-Za-z0-9.+-]+$`)
+	clientIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
+)
 
 // mediaStore keeps uploads in memory, dropping the oldest past a byte budget.
 type mediaStore struct {
@@ -93,13 +96,21 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if at, expelled, err := s.st.Expulsions.ExpelledAt(r.Context(), id.TenantID, id.UserID); err == nil && expelled && id.expelledBy(at) {
-		httpError(w, http.StatusForbidden, string(spec.CodeUserExpelled), "Usuario expulsado", nil)
+		httpError(w, http.StatusUnauthorized, string(spec.CodeUserExpelled), "Usuario expulsado", nil)
 		return
 	}
 	q := r.URL.Query()
 	convID, msgID, name := q.Get("conversationId"), q.Get("messageId"), q.Get("fileName")
 	ctype, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if !required(w, "conversationId", convID, "messageId", msgID, "fileName", name) {
+		return
+	}
+	if !clientIDPattern.MatchString(msgID) {
+		badField(w, "messageId", "se esperaba 1 a 128 de [A-Za-z0-9._:-]")
+		return
+	}
+	if r.ContentLength < 0 {
+		badField(w, "Content-Length", "requerido")
 		return
 	}
 	if !mimePattern.MatchString(ctype) {

@@ -53,7 +53,7 @@ func (s *Server) handleInbound(w http.ResponseWriter, r *http.Request) {
 	}
 	ch, ok := s.channels.get(to)
 	if !ok {
-		httpError(w, http.StatusNotFound, codeNotFound, "Número de negocio desconocido: "+to, nil)
+		httpError(w, http.StatusNotFound, codeNotFound, "Número no registrado: "+to, map[string]any{"number": to})
 		return
 	}
 	ctx, now := r.Context(), time.Now()
@@ -93,10 +93,9 @@ func (s *Server) handleInbound(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte("<Response/>"))
 }
 
+// mediaType is the message type of a MIME type: image/*, audio/*, else file.
 func mediaType(mime string) string {
 	switch {
-	case strings.HasPrefix(mime, "image/webp"):
-		return "sticker"
 	case strings.HasPrefix(mime, "image/"):
 		return "image"
 	case strings.HasPrefix(mime, "audio/"):
@@ -123,7 +122,7 @@ func (s *Server) handleStatusCallback(w http.ResponseWriter, r *http.Request) {
 	}
 	m, err := s.st.Messages.BySid(r.Context(), sid)
 	if errors.Is(err, store.ErrNotFound) {
-		httpError(w, http.StatusNotFound, codeNotFound, "MessageSid desconocido: "+sid, nil)
+		httpError(w, http.StatusNotFound, codeNotFound, "MessageSid desconocido: "+sid, map[string]any{"sid": sid})
 		return
 	}
 	if err != nil {
