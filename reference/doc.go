@@ -29,4 +29,14 @@
 // limits.maxMessagesPerRoom, 1000) for sync:state; older ones are reported as gaps.
 // Dedup keys live limits.dedupTtlSeconds (24 h). Memory per conversation is therefore
 // bounded, and a long soak stays flat once the dedup window is full.
+//
+// Negative controls (Config.Mutations) exist for the conformance suite's self-test
+// only: New refuses them unless the binary is built with -tags negativecontrols.
+//
+// Tests run over real sockets. REFERENCE_STORE=redis runs the same suite on the Redis
+// stores (a real Redis from internal/redistest); the multi-instance and outage tests
+// always use one, and skip (fail in CI) when none can be had. REFERENCE_LOG=1 prints
+// the servers' logs. FuzzDispatch fuzzes the decode-validate-dispatch path:
+//
+//	go test ./reference -run '^$' -fuzz FuzzDispatch -fuzztime 60s
 package reference
