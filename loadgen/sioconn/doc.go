@@ -4,7 +4,8 @@
 //
 // A Conn is one namespace on one websocket: no polling, no upgrade, no
 // reconnection, no multiplexing, no binary attachments. It costs one
-// goroutine (the read goroutine) and about 12 KiB per idle connection.
+// goroutine (the read goroutine) and about 11-15 kB of client memory per idle
+// connection.
 //
 // Dial connects and returns once the namespace CONNECT has succeeded;
 // a refusal comes back as a *ConnectError carrying the server's data:

@@ -29,7 +29,8 @@ import (
 //	SIOCONN_LOAD_CONNS=1000,5000 go test -run ManyConnections -v ./loadgen/sioconn/
 //
 // SIOCONN_LOAD_PARALLEL caps dials in flight (default: all at once);
-// SIOCONN_LOAD_CLIENT=official runs the official client instead.
+// SIOCONN_LOAD_CLIENT=official runs the official client instead;
+// SIOCONN_LOAD_PING sets the server's heartbeat (see loadPing).
 func TestManyConnections(t *testing.T) {
 	spec := os.Getenv("SIOCONN_LOAD_CONNS")
 	if spec == "" {
@@ -61,13 +62,31 @@ type loadConn interface {
 	close()
 }
 
+// Heartbeats during the load test; SIOCONN_LOAD_PING=interval/timeout
+// (e.g. 2s/1s) overrides them. The default timeout is longer than the
+// interval, which hides the server's ping race (see testPingTimeout).
 const (
 	loadPingInterval = 2 * time.Second
-	loadPingTimeout  = 5 * time.Second // > interval: see testPingTimeout
+	loadPingTimeout  = 5 * time.Second
 )
 
+func loadPing(t *testing.T) (interval, timeout time.Duration) {
+	spec := os.Getenv("SIOCONN_LOAD_PING")
+	if spec == "" {
+		return loadPingInterval, loadPingTimeout
+	}
+	a, b, _ := strings.Cut(spec, "/")
+	interval, err1 := time.ParseDuration(a)
+	timeout, err2 := time.ParseDuration(b)
+	if err1 != nil || err2 != nil {
+		t.Fatalf("SIOCONN_LOAD_PING=%q: want interval/timeout, e.g. 2s/1s", spec)
+	}
+	return interval, timeout
+}
+
 func runManyConnections(t *testing.T, kind string, n, parallel int) {
-	srv := startServerProc(t, "-ping-interval", loadPingInterval.String(), "-ping-timeout", loadPingTimeout.String())
+	pingInterval, pingTimeout := loadPing(t)
+	srv := startServerProc(t, "-ping-interval", pingInterval.String(), "-ping-timeout", pingTimeout.String())
 	debug.FreeOSMemory()
 	rss0, srvRSS0, g0 := selfRSSKB(), srv.rssKB(), runtime.NumGoroutine()
 	heap0, stack0 := memInUse()
@@ -126,7 +145,7 @@ func runManyConnections(t *testing.T, kind string, n, parallel int) {
 	ackAll := time.Since(ackStart)
 
 	// Hold through three server pings: no connection may drop.
-	time.Sleep(3*loadPingInterval + 500*time.Millisecond)
+	time.Sleep(3*pingInterval + 500*time.Millisecond)
 	dropped := 0
 	for _, c := range conns {
 		if c != nil && !c.alive() {
@@ -144,7 +163,7 @@ func runManyConnections(t *testing.T, kind string, n, parallel int) {
 	wg.Wait()
 	closeAll := time.Since(closeStart)
 
-	t.Logf("%s: %d connections, %d dials in flight at most", kind, n, parallel)
+	t.Logf("%s: %d connections, %d dials in flight at most, server pingInterval %v pingTimeout %v", kind, n, parallel, pingInterval, pingTimeout)
 	t.Logf("connect: %d failed; all connected in %v; per connection p50 %v p99 %v max %v",
 		len(failed), connectAll.Round(time.Millisecond), pct(lat, 50), pct(lat, 99), lat[len(lat)-1].Round(time.Millisecond))
 	t.Logf("client RSS: %d kB before, %d kB peak while dialing, %d kB connected: %.1f kB per connection (heap %.1f kB, stacks %.1f kB); %.2f goroutines per connection",
@@ -152,7 +171,7 @@ func runManyConnections(t *testing.T, kind string, n, parallel int) {
 	t.Logf("server RSS (own process): %d kB before, %d kB connected: %.1f kB per connection",
 		srvRSS0, srvRSS1, float64(srvRSS1-srvRSS0)/float64(n))
 	t.Logf("one ack per connection: %d failed, all in %v; after %v of heartbeats %d dropped; closed all in %v",
-		ackFail.Load(), ackAll.Round(time.Millisecond), 3*loadPingInterval, dropped, closeAll.Round(time.Millisecond))
+		ackFail.Load(), ackAll.Round(time.Millisecond), 3*pingInterval, dropped, closeAll.Round(time.Millisecond))
 	if len(failed) > 0 {
 		t.Errorf("%d connects failed, e.g. %s", len(failed), failed[0])
 	}
