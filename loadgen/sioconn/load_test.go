@@ -146,10 +146,13 @@ func runManyConnections(t *testing.T, kind string, n, parallel int) {
 
 	// Hold through three server pings: no connection may drop.
 	time.Sleep(3*pingInterval + 500*time.Millisecond)
-	dropped := 0
+	dropped, why := 0, ""
 	for _, c := range conns {
 		if c != nil && !c.alive() {
 			dropped++
+			if s, ok := c.(sioLoad); ok && why == "" {
+				why = fmt.Sprint(s.c.Err())
+			}
 		}
 	}
 	closeStart := time.Now()
@@ -176,7 +179,7 @@ func runManyConnections(t *testing.T, kind string, n, parallel int) {
 		t.Errorf("%d connects failed, e.g. %s", len(failed), failed[0])
 	}
 	if ackFail.Load() > 0 || dropped > 0 {
-		t.Errorf("%d acks failed, %d connections dropped", ackFail.Load(), dropped)
+		t.Errorf("%d acks failed, %d connections dropped (first: %s)", ackFail.Load(), dropped, why)
 	}
 }
 
