@@ -52,10 +52,13 @@ func Dial(ctx context.Context, opts Options) (*Conn, error) {
 	stopWatch := context.AfterFunc(ctx, func() { _ = ws.SetReadDeadline(time.Now()) })
 
 	c, err := handshake(ws, cfg)
-	if !stopWatch() || err != nil {
+	if !stopWatch() && err == nil {
+		err = fmt.Errorf("sioconn: connect %s: %w", cfg.wsURL, context.Cause(ctx)) // ctx ended as the reply came
+	}
+	if err != nil {
 		_ = ws.Close()
-		if cerr := ctxErr(ctx); err == nil || cerr != nil && !isConnectError(err) {
-			err = fmt.Errorf("sioconn: connect %s: %w (%v)", cfg.wsURL, cerr, err)
+		if cerr := ctxErr(ctx); cerr != nil && !isConnectError(err) && !errors.Is(err, cerr) {
+			err = fmt.Errorf("sioconn: connect %s: %w (%v)", cfg.wsURL, cerr, err) // a read cut short by ctx
 		}
 		return nil, err
 	}
