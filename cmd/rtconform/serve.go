@@ -62,4 +62,3 @@ func runServe(ctx context.Context, env environment, args []string) int {
 	}
 	return exit.Pass
 }
-
