@@ -43,4 +43,19 @@
 //
 // Frames are parsed by sioconn itself rather than by the zishang520 parsers;
 // packet.go says why and BenchmarkDecodeEvent measures it.
+//
+// Against a zishang520 server (v3.0.6), two server-side races show up with a
+// client this fast; both are the server's, seen in its debug log:
+//   - it writes the CONNECT reply before it registers the socket, and
+//     force-closes a client whose next packet wins ("invalid state"): set
+//     Options.ReadyEvent to an event the server emits on connection;
+//   - it writes each ping before it arms the ping-timeout timer, so a pong
+//     that wins leaves a stale timer that closes the connection unless the
+//     next ping comes first: about 1 in 2,000 heartbeats when pingTimeout is
+//     shorter than pingInterval (the defaults, 20 s and 25 s), none seen when
+//     it is longer.
+//
+// Not supported: polling, upgrades, reconnection, several namespaces on one
+// engine, binary attachments (dropped and reported to Options.OnError),
+// replies to acks the server asks for, and more than one argument per Emit.
 package sioconn
