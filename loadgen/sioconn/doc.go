@@ -51,7 +51,7 @@
 //     Options.ReadyEvent to an event the server emits on connection;
 //   - it writes each ping before it arms the ping-timeout timer, so a pong
 //     that wins leaves a stale timer that closes the connection unless the
-//     next ping comes first: about 1 in 2,000 heartbeats when pingTimeout is
+//     next ping comes first: 1-2 in 3,000 heartbeats when pingTimeout is
 //     shorter than pingInterval (the defaults, 20 s and 25 s), none seen when
 //     it is longer.
 //
