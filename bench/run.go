@@ -142,17 +142,14 @@ func measure(ctx context.Context, o Options, srv *server, secret, ns string) (Me
 
 	members := o.Contract.Limits.MaxUsersPerRoom
 	f := mk("fanout")
-	cpu0, _ = cpuTime(srv.pid())
-	m.Deliveries, err = f.fanout(ctx, members, o.FanoutMessages)
-	cpu1, _ = cpuTime(srv.pid())
+	m.Deliveries, m.FanoutCPU, err = f.fanout(ctx, srv.pid(), members, o.FanoutMessages)
 	if err != nil {
 		return m, err
 	}
-	// The fan-out figure includes the members' connects and joins: small next to
-	// (members-1) x messages deliveries, and the same for both servers.
-	m.FanoutCPU = cpu1 - cpu0
 
-	m.RSSPerConnection, err = mk("idle").idle(ctx, srv.pid(), o.IdleConnections)
+	idle := mk("idle")
+	idle.soloWorkspaces = true
+	m.RSSPerConnection, err = idle.idle(ctx, srv.pid(), o.IdleConnections)
 	return m, err
 }
 

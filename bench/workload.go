@@ -20,11 +20,19 @@ type client struct {
 	namespace string
 	tokens    *token.Secret
 	run       string // unique per workload, keeps tenants apart
+	// soloWorkspaces gives every user a workspace of its own, so that connecting
+	// triggers no presence broadcast to the others (the idle workload measures the
+	// cost of a connection, not of presence fan-out, which the Node server lacks).
+	soloWorkspaces bool
 }
 
 func (c *client) dial(ctx context.Context, user string, handlers map[string]sioconn.Handler) (*sioconn.Conn, error) {
+	ws := "ws_bench"
+	if c.soloWorkspaces {
+		ws = "ws_" + user
+	}
 	tok, err := c.tokens.Token(ctx, token.Claims{Sub: user, Role: "agent", TenantID: "bench_" + c.run,
-		WorkspaceID: "ws_bench", TTL: time.Hour})
+		WorkspaceID: ws, TTL: time.Hour})
 	if err != nil {
 		return nil, err
 	}
