@@ -27,14 +27,14 @@ func (v *vu) onEvent(name string, args []json.RawMessage) {
 	}
 	if e.ev.generic != nil && name == e.ev.generic.Name {
 		// The generic error names the request's event and carries its correlationId.
-		if ev := e.c.Event(str(m, "event")); ev != nil {
+		if ev := e.c.Event(m.str("event")); ev != nil {
 			cands = []*spec.Event{ev}
 		}
 	}
 	for _, ev := range cands {
-		corr := str(m, ev.Correlation)
+		corr := m.str(ev.Correlation)
 		if corr == "" {
-			corr = str(m, "correlationId")
+			corr = m.str("correlationId")
 		}
 		key := reqKey(ev.Role, corr)
 		v.mu.Lock()
@@ -46,8 +46,8 @@ func (v *vu) onEvent(name string, args []json.RawMessage) {
 			}
 		}
 		if r != nil && ev == e.ev.send && name == ev.Reply.Name {
-			if seq := num(m, "seq"); seq >= v.lastSeq {
-				v.lastSeq, v.lastID = seq, str(m, "id")
+			if seq := m.num("seq"); seq >= v.lastSeq {
+				v.lastSeq, v.lastID = seq, m.str("id")
 			}
 		}
 		v.mu.Unlock()
@@ -64,7 +64,7 @@ func (v *vu) onEvent(name string, args []json.RawMessage) {
 }
 
 // answered records the answer of r.
-func (v *vu) answered(r *request, name string, m map[string]json.RawMessage, now time.Time) {
+func (v *vu) answered(r *request, name string, m object, now time.Time) {
 	e := v.e
 	ok := name == r.ev.Reply.Name
 	lat := now.Sub(r.start)
@@ -93,37 +93,32 @@ func (v *vu) answered(r *request, name string, m map[string]json.RawMessage, now
 
 // errorCode finds the contract error code of an error answer: error.code (message
 // error) or code (the envelope itself).
-func errorCode(m map[string]json.RawMessage) string {
-	if raw, ok := m["error"]; ok {
-		var inner map[string]json.RawMessage
-		if json.Unmarshal(raw, &inner) == nil {
-			if c := str(inner, "code"); c != "" {
-				return c
-			}
-		}
+func errorCode(m object) string {
+	if c := m.obj("error").str("code"); c != "" {
+		return c
 	}
-	if c := str(m, "code"); c != "" {
+	if c := m.str("code"); c != "" {
 		return c
 	}
 	return "UNKNOWN"
 }
 
 // onMessageNew times the delivery and checks its order.
-func (v *vu) onMessageNew(m map[string]json.RawMessage, now time.Time) {
+func (v *vu) onMessageNew(m object, now time.Time) {
 	e := v.e
 	if m == nil {
 		return
 	}
-	mid := str(m, e.ev.send.IdempotencyKey)
-	conv := str(m, e.ev.send.Access.Field)
-	seq := num(m, "seq")
+	mid := m.str(e.ev.send.IdempotencyKey)
+	conv := m.str(e.ev.send.Access.Field)
+	seq := m.num("seq")
 	if conv != v.conv.id {
 		return
 	}
 	v.mu.Lock()
 	verdict := v.track.observe(seq)
 	if seq >= v.lastSeq {
-		v.lastSeq, v.lastID = seq, str(m, "id")
+		v.lastSeq, v.lastID = seq, m.str("id")
 	}
 	v.mu.Unlock()
 	lat, first := e.fan.deliver(mid, v.id, now)
@@ -146,23 +141,19 @@ func (v *vu) onMessageNew(m map[string]json.RawMessage, now time.Time) {
 }
 
 // onSynced counts the messages a re-sync brought back and marks them seen.
-func (v *vu) onSynced(m map[string]json.RawMessage) {
-	var msgs []map[string]json.RawMessage
-	if raw, ok := m["messages"]; !ok || json.Unmarshal(raw, &msgs) != nil {
-		return
-	}
+func (v *vu) onSynced(m object) {
 	e := v.e
 	n := int64(0)
-	for _, msg := range msgs {
-		if str(msg, e.ev.send.Access.Field) != v.conv.id {
-			continue
+	elements(m.get("messages"), func(msg object) {
+		if msg.str(e.ev.send.Access.Field) != v.conv.id {
+			return
 		}
-		seq := num(msg, "seq")
+		seq := msg.num("seq")
 		v.mu.Lock()
 		v.track.observe(seq)
 		v.lastSeq = max(v.lastSeq, seq)
 		v.mu.Unlock()
 		n++
-	}
+	})
 	e.rec.Count(func(c *metrics.Counts) { c.Resynced += n })
 }

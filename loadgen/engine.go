@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -36,6 +37,8 @@ type engine struct {
 
 	ctx      context.Context
 	stopping atomic.Bool
+	// ended is closed once the run has swept every pending request.
+	ended    chan struct{}
 	ops      sync.WaitGroup
 	ids      atomic.Uint64
 	phase    atomic.Value // string
@@ -50,8 +53,12 @@ type engine struct {
 	rr    map[string]*atomic.Uint64
 }
 
+// nextID returns a new id, unique across shards and runs: runTag.idTag.kind.n.
 func (e *engine) nextID(kind string) string {
-	return fmt.Sprintf("%s.%s.%s.%d", e.runTag, e.idTag, kind, e.ids.Add(1))
+	b := make([]byte, 0, len(e.runTag)+len(e.idTag)+len(kind)+24)
+	b = append(append(append(b, e.runTag...), '.'), e.idTag...)
+	b = append(append(append(b, '.'), kind...), '.')
+	return string(strconv.AppendUint(b, e.ids.Add(1), 10))
 }
 
 func (e *engine) randInt63n(n int64) int64 {
@@ -101,19 +108,21 @@ func (e *engine) do(v *vu, action string, start time.Time, wait bool) {
 	ev := e.c.ByRole(spec.Role(action))
 	corr := v.conv.id
 	if ev.Correlation != "" && ev.Correlation != accessField(ev) {
-		corr = e.nextID(strings.SplitN(string(ev.Role), "-", 2)[0])
+		kind, _, _ := strings.Cut(string(ev.Role), "-")
+		corr = e.nextID(kind)
 	}
-	payload := map[string]any{}
+	p := newPayload()
+	defer p.release()
 	if ev.Correlation != "" {
-		payload[ev.Correlation] = corr
+		p.str(ev.Correlation, corr)
 	}
-	if f := accessField(ev); f != "" {
-		payload[f] = v.conv.id
+	if f := accessField(ev); f != "" && f != ev.Correlation {
+		p.str(f, v.conv.id)
 	}
 	switch ev {
 	case e.ev.send:
-		payload["text"] = e.text()
-		ids := make([]int, 0, len(v.conv.members)-1)
+		p.str("text", e.text())
+		var ids []int
 		for _, m := range v.conv.members {
 			if m != v && m.live() {
 				ids = append(ids, m.id)
@@ -133,16 +142,24 @@ func (e *engine) do(v *vu, action string, start time.Time, wait bool) {
 			e.skipped.Add(1)
 			return
 		}
-		payload["messageId"] = last
+		p.str("messageId", last)
 	case e.ev.sync:
 		v.mu.Lock()
 		after := v.lastSeq
 		v.mu.Unlock()
-		payload["cursors"] = []map[string]any{{"conversationId": v.conv.id, "afterSeq": after}}
+		p.raw("cursors", cursors(v.conv.id, after))
 	}
-	if _, err := v.request(ev, payload, corr, start, wait); err == errNotConnected {
+	if _, err := v.request(ev, p.json(), corr, start, wait); err == errNotConnected {
 		e.skipped.Add(1)
 	}
+}
+
+// cursors is sync-state's cursors argument for one conversation.
+func cursors(conv string, afterSeq int64) []byte {
+	c := &payload{b: []byte{'{'}}
+	c.str("conversationId", conv)
+	c.int("afterSeq", afterSeq)
+	return append(append([]byte{'['}, c.json()...), ']')
 }
 
 func accessField(ev *spec.Event) string {

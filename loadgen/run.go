@@ -49,7 +49,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		rec: metrics.NewRecorder(cfg.KeepSamples), fan: newFanout(),
 		http: &http.Client{}, timeout: sc.ReplyTimeout.D(), ctx: ctx,
 		runTag: tag(cfg.RunID), rng: rand.New(rand.NewPCG(uint64(sc.Seed), uint64(cfg.Shard.Index))),
-		rr: map[string]*atomic.Uint64{}}
+		rr: map[string]*atomic.Uint64{}, ended: make(chan struct{})}
 	if e.ev.send == nil || e.ev.send.IdempotencyKey == "" || e.ev.send.Access == nil {
 		return nil, fmt.Errorf("%w: the contract has no send-message event with an idempotency key and access field", ErrConfig)
 	}
@@ -99,6 +99,7 @@ func (e *engine) run(ctx context.Context, w *results.Writer, settings results.Se
 	e.connectAll(ctx)
 	if e.rec.Connections() == 0 && len(e.users) > 0 {
 		e.stopping.Store(true)
+		close(e.ended)
 		stopIv()
 		<-ivDone
 		return nil, fmt.Errorf("%w: none of %d users connected to %s", ErrUnreachable, len(e.users), e.cfg.Target)
@@ -131,6 +132,7 @@ func (e *engine) run(ctx context.Context, w *results.Writer, settings results.Se
 	pending, fanPending := e.pending(), e.fan.pending()
 	e.sweep(time.Now(), true)
 	e.stopping.Store(true)
+	close(e.ended)
 	for _, v := range e.users {
 		v.close()
 	}
@@ -208,6 +210,8 @@ func (e *engine) closed(ctx context.Context, sched *schedule, t0 time.Time) {
 		e.ops.Add(1)
 		go func() {
 			defer e.ops.Done()
+			think := time.NewTimer(time.Hour)
+			defer think.Stop()
 			p := newPicker(e.sc.Mix)
 			for skip := k % len(p.names); skip > 0; skip-- {
 				p.next() // users start at different points of the mix
@@ -218,7 +222,9 @@ func (e *engine) closed(ctx context.Context, sched *schedule, t0 time.Time) {
 					return
 				}
 				ph := e.sc.Phases[i]
-				e.phase.Store(ph.Name)
+				if e.phase.Load() != ph.Name {
+					e.phase.Store(ph.Name)
+				}
 				active := len(e.senders)
 				if ph.Users > 0 {
 					active = int(float64(ph.Users)*sched.scale + 0.5)
@@ -226,9 +232,12 @@ func (e *engine) closed(ctx context.Context, sched *schedule, t0 time.Time) {
 				if k < active && v.live() {
 					e.do(v, p.next(), time.Now(), true)
 				}
-				select {
-				case <-time.After(e.sc.Model.ThinkTime.D()):
-				case <-ctx.Done():
+				if d := e.sc.Model.ThinkTime.D(); d > 0 {
+					think.Reset(d)
+					select {
+					case <-think.C:
+					case <-ctx.Done():
+					}
 				}
 			}
 		}()

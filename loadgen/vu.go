@@ -2,7 +2,6 @@ package loadgen
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"sync"
 	"time"
@@ -85,8 +84,10 @@ func (v *vu) connect(ctx context.Context, resync bool) error {
 }
 
 // request emits ev and registers it under its correlation value corr. With wait it
-// blocks until the answer (true for the reply) or the timeout.
-func (v *vu) request(ev *spec.Event, payload map[string]any, corr string, start time.Time, wait bool) (bool, error) {
+// blocks until the answer (true for the reply) or until the sweeper counts it lost
+// (false) once its deadline has passed, or the run has ended. No timer per request:
+// the sweeper's 100 ms tick serves them all.
+func (v *vu) request(ev *spec.Event, payload any, corr string, start time.Time, wait bool) (bool, error) {
 	e := v.e
 	r := &request{ev: ev, start: start, dead: start.Add(e.timeout)}
 	if wait {
@@ -115,7 +116,7 @@ func (v *vu) request(ev *spec.Event, payload map[string]any, corr string, start 
 	select {
 	case ok := <-r.done:
 		return ok, nil
-	case <-time.After(time.Until(r.dead) + 500*time.Millisecond):
+	case <-e.ended:
 		return false, nil
 	}
 }
@@ -127,9 +128,11 @@ func (v *vu) resync() {
 	after := v.lastSeq
 	v.mu.Unlock()
 	id := e.nextID("sync")
-	payload := map[string]any{e.ev.sync.Correlation: id,
-		"cursors": []map[string]any{{"conversationId": v.conv.id, "afterSeq": after}}}
-	_, _ = v.request(e.ev.sync, payload, id, time.Now(), true)
+	p := newPayload()
+	defer p.release()
+	p.str(e.ev.sync.Correlation, id)
+	p.raw("cursors", cursors(v.conv.id, after))
+	_, _ = v.request(e.ev.sync, p.json(), id, time.Now(), true)
 }
 
 // supervise waits for the connection to close and reconnects unless the run stops.
@@ -184,32 +187,4 @@ func (v *vu) close() {
 	if conn != nil {
 		_ = conn.Close()
 	}
-}
-
-// fields decodes the first argument of an event as an object.
-func fields(args []json.RawMessage) map[string]json.RawMessage {
-	if len(args) == 0 {
-		return nil
-	}
-	var m map[string]json.RawMessage
-	if json.Unmarshal(args[0], &m) != nil {
-		return nil
-	}
-	return m
-}
-
-func str(m map[string]json.RawMessage, k string) string {
-	var s string
-	if raw, ok := m[k]; ok {
-		_ = json.Unmarshal(raw, &s)
-	}
-	return s
-}
-
-func num(m map[string]json.RawMessage, k string) int64 {
-	var n int64
-	if raw, ok := m[k]; ok {
-		_ = json.Unmarshal(raw, &n)
-	}
-	return n
 }

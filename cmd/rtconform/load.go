@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +29,7 @@ func init() {
 // loadFlags are the flags of rtconform load.
 type loadFlags struct {
 	scenario, target, control, shard, out, runID, contract string
+	cpuProfile                                             string
 	debugSamples                                           bool
 }
 
@@ -44,6 +46,7 @@ func runLoad(ctx context.Context, env environment, args []string) int {
 	fs.StringVar(&f.runID, "run-id", "", "run id (default $RUN_ID, then <scenario>-<time>)")
 	fs.StringVar(&f.contract, "contract", "", "contract document (default the scenario's, then the embedded one)")
 	fs.BoolVar(&f.debugSamples, "debug-samples", false, "also write every raw latency to samples.json (tests)")
+	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a pprof CPU profile of the generator to this file")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exit.Pass
@@ -65,6 +68,14 @@ func runLoad(ctx context.Context, env environment, args []string) int {
 		if err != nil {
 			fmt.Fprintln(env.Stderr, "rtconform load:", err)
 			return exit.Unreachable
+		}
+		defer stop()
+	}
+	if f.cpuProfile != "" {
+		stop, err := startCPUProfile(f.cpuProfile)
+		if err != nil {
+			fmt.Fprintln(env.Stderr, "rtconform load:", err)
+			return exit.Usage
 		}
 		defer stop()
 	}
@@ -126,6 +137,20 @@ func (f loadFlags) config(env environment) (loadgen.Config, error) {
 		cfg.Progress = env.Stderr
 	}
 	return cfg, nil
+}
+
+// startCPUProfile starts a pprof CPU profile written to path; the returned function
+// stops it and closes the file.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // parseShard reads "i/n" (1-based) into a 0-based results.Shard.

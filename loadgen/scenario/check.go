@@ -20,6 +20,8 @@ type SocketRate struct {
 	PerWindow float64       `json:"perWindow"`
 	Limit     int           `json:"limit"`
 	Window    time.Duration `json:"window"`
+	// Unbounded is set for a closed model without think time: as fast as answers come.
+	Unbounded bool `json:"unbounded,omitempty"`
 }
 
 // Defaults fills the fields left zero from the contract.
@@ -76,7 +78,11 @@ func (s *Scenario) Check(c *spec.Contract) ([]SocketRate, error) {
 	rates := s.socketRates(c)
 	var over []string
 	for _, r := range rates {
-		if r.PerWindow > float64(r.Limit) {
+		switch {
+		case r.Unbounded:
+			over = append(over, fmt.Sprintf("%s (%s) unbounded per socket (no think time) > limit %d per %s",
+				r.Role, r.Event, r.Limit, r.Window))
+		case r.PerWindow > float64(r.Limit):
 			over = append(over, fmt.Sprintf("%s (%s) %.1f per %s per socket > limit %d",
 				r.Role, r.Event, r.PerWindow, r.Window, r.Limit))
 		}
@@ -110,7 +116,10 @@ func (s *Scenario) socketRates(c *spec.Contract) []SocketRate {
 			continue
 		}
 		var perSecond float64
-		if s.Model.Kind == Closed {
+		if s.Model.Kind == Closed && s.Model.ThinkTime == 0 {
+			out = append(out, SocketRate{Role: a, Event: e.Name, Limit: e.RateLimit.Limit, Window: e.RateLimit.Window, Unbounded: true})
+			continue
+		} else if s.Model.Kind == Closed {
 			perSecond = (w / total) / s.Model.ThinkTime.D().Seconds()
 		} else {
 			perSecond = s.PeakRate() * (w / total) / users

@@ -94,8 +94,12 @@ func (s *Scenario) validate() error {
 	switch s.Model.Kind {
 	case Open:
 	case Closed:
-		if s.Model.ThinkTime <= 0 {
-			bad("model.think_time must be positive for the closed model")
+		switch {
+		case s.Model.ThinkTime < 0:
+			bad("model.think_time must not be negative")
+		case s.Model.ThinkTime == 0 && !s.LimitsRaised:
+			// As fast as answers come exceeds every per-socket rate limit.
+			bad("model.think_time must be positive for the closed model (0s, as fast as answers come, needs limits_raised: true)")
 		}
 	default:
 		bad("model.kind %q: want open or closed", s.Model.Kind)

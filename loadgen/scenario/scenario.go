@@ -105,7 +105,8 @@ type Connect struct {
 // Model is the workload model.
 type Model struct {
 	Kind string `yaml:"kind" json:"kind"`
-	// ThinkTime is the pause between a closed user's operations.
+	// ThinkTime is the pause between a closed user's operations; 0s (as fast as
+	// answers come, a benchmark's closed loop) needs limits_raised.
 	ThinkTime Duration `yaml:"think_time" json:"think_time,omitempty"`
 }
 

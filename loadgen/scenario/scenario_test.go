@@ -85,3 +85,23 @@ func TestCapacityExpandsSteps(t *testing.T) {
 		t.Fatalf("got peak %v, want 40", got)
 	}
 }
+
+func TestClosedWithoutThinkTime(t *testing.T) {
+	closed := strings.Replace(base, "model: {kind: open}", "model: {kind: closed, think_time: 0s}", 1)
+	if _, err := Parse("x.yaml", []byte(closed)); err == nil || !strings.Contains(err.Error(), "needs limits_raised") {
+		t.Fatalf("got %v, want a zero think time refused without limits_raised", err)
+	}
+	s, err := Parse("x.yaml", []byte(closed+"limits_raised: true\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := spec.Default()
+	s.Defaults(c)
+	rates, err := s.Check(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rates) != 1 || !rates[0].Unbounded {
+		t.Errorf("rates %+v, want send-message unbounded", rates)
+	}
+}
