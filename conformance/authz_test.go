@@ -19,7 +19,7 @@ func memberEvent(ns string) *spec.Event {
 	return nil
 }
 
-var _ = Describe("authz", Label("authz"), retryLostTransport, func() {
+var _ = Describe("authz", Label("authz"), func() {
 	It("keeps tenants apart: a member event on another tenant's conversation is ACCESS_DENIED, and the same id is another conversation", clause("authz.cross-tenant"), func(ctx SpecContext) {
 		w := NewWorld()
 		r := newRoom(ctx, w)

@@ -50,12 +50,11 @@ func (e *ConnectError) Error() string {
 	return fmt.Sprintf("connect_error %s: %s (data %v)", e.Code, e.Message, e.Data)
 }
 
-// handshakeTimeout is the Manager timeout of one handshake attempt (facts note 8: the
-// default 20 s would make a lost handshake cost 20 s).
-const handshakeTimeout = 4 * time.Second
-
 // ErrConnectTimeout is returned when neither connect nor connect_error arrives in time.
 var ErrConnectTimeout = errors.New("no connect and no connect_error in time")
+
+// ErrTransportLost is returned when the transport closed during the handshake.
+var ErrTransportLost = errors.New("transport closed during the handshake")
 
 // Client is one Socket.IO connection of a test user to a namespace. It records every
 // event it receives, validates each payload against the contract, and writes both to the
@@ -72,6 +71,8 @@ type Client struct {
 	changed     chan struct{}
 	connects    int
 	disconnects []string
+	closed      chan struct{}
+	closeOnce   sync.Once
 }
 
 // DialOption changes how Dial connects.
@@ -81,6 +82,7 @@ type dialSettings struct {
 	token     *string
 	instance  int
 	reconnect bool
+	base      string
 }
 
 // WithToken connects with tok instead of a freshly minted one ("" sends no auth at all).
@@ -89,44 +91,26 @@ func WithToken(tok string) DialOption { return func(d *dialSettings) { d.token =
 // OnInstance connects to instance i of the target.
 func OnInstance(i int) DialOption { return func(d *dialSettings) { d.instance = i } }
 
+// Via connects to base (http://host:port) instead of an instance of the target: a fault
+// proxy in front of it.
+func Via(base string) DialOption { return func(d *dialSettings) { d.base = base } }
+
 // Reconnecting lets the client reconnect by itself after a transport close.
 func Reconnecting() DialOption { return func(d *dialSettings) { d.reconnect = true } }
 
-// Dial connects u to namespace ns and waits for connect or connect_error. A refusal is
-// returned as *ConnectError. The client is closed when the spec ends.
+// Dial connects u to namespace ns and waits for connect or connect_error, once: a
+// handshake that gets no answer is an error, never retried. A refusal is returned as
+// *ConnectError. The client is closed when the spec ends.
+//
+// The Engine.IO connection is opened first and the namespace connected only once it is
+// open. Socket.Connect of the zishang520 client (v3.0.6) sends CONNECT twice when the
+// engine opens while it runs (once for the Manager's "open" event it has just
+// subscribed to, once because it then sees the Manager open); the server answers the
+// second with "invalid state" and closes the transport, or makes a second socket that
+// receives every event again. With the Manager open before Socket.Connect, "open" has
+// already fired and CONNECT goes out once; after a reconnect it goes out once per
+// "open".
 func (w *World) Dial(ctx context.Context, u User, ns string, opts ...DialOption) (*Client, error) {
-	var c *Client
-	var err error
-	for attempt := 1; attempt <= dialAttempts; attempt++ {
-		if c, err = w.dialOnce(ctx, u, ns, opts...); !lostHandshake(err) {
-			return c, err
-		}
-		// The Go client now and then never completes an Engine.IO open (no packet at
-		// all, not a refusal); a new connection is not a retry of anything the server saw.
-		w.Rec.Note("handshake of %s lost (%v); attempt %d of %d", u.ID, err, attempt, dialAttempts)
-		w.mu.Lock()
-		w.lost++
-		w.mu.Unlock()
-	}
-	return c, err
-}
-
-// dialAttempts bounds the handshakes Dial tries when one is lost without an answer.
-const dialAttempts = 3
-
-// lostHandshake reports a handshake that got no answer at all: not a refusal.
-func lostHandshake(err error) bool {
-	var ce *ConnectError
-	if errors.As(err, &ce) {
-		return ce.Code == "" && ce.Message == "timeout"
-	}
-	return errors.Is(err, ErrConnectTimeout) || errors.Is(err, ErrTransportLost)
-}
-
-// ErrTransportLost is returned when the transport closed during the handshake.
-var ErrTransportLost = errors.New("transport closed during the handshake")
-
-func (w *World) dialOnce(ctx context.Context, u User, ns string, opts ...DialOption) (*Client, error) {
 	d := dialSettings{}
 	for _, o := range opts {
 		o(&d)
@@ -140,17 +124,21 @@ func (w *World) dialOnce(ctx context.Context, u User, ns string, opts ...DialOpt
 			return nil, err
 		}
 	}
-	c := &Client{w: w, User: u, NS: ns, Actor: u.ID + "@" + ns, changed: make(chan struct{})}
+	c := &Client{w: w, User: u, NS: ns, Actor: u.ID + "@" + ns, changed: make(chan struct{}), closed: make(chan struct{})}
+	wait := w.WaitTimeout()
 	o := client.DefaultOptions()
 	o.SetTransports(types.NewSet(client.WebSocket))
 	o.SetForceNew(true)
 	o.SetMultiplex(false)
+	o.SetAutoConnect(false)
 	o.SetPath(w.T.SIOPath)
 	o.SetReconnection(d.reconnect)
 	o.SetReconnectionDelay(50)
 	o.SetReconnectionDelayMax(300)
 	o.SetRandomizationFactor(0)
-	o.SetTimeout(handshakeTimeout)
+	// The Manager timeout bounds each Engine.IO open, first and reconnects (facts note 8:
+	// the default 20 s would make a reconnect to a dead server wait 20 s).
+	o.SetTimeout(wait)
 	if d.token == nil || tok != "" {
 		o.SetAuth(map[string]any{w.T.Contract.Handshake.AuthField: tok})
 	}
@@ -160,7 +148,10 @@ func (w *World) dialOnce(ctx context.Context, u User, ns string, opts ...DialOpt
 	if w.T.TLS != nil {
 		o.SetTLSClientConfig(w.T.TLS)
 	}
-	base := w.T.URL(d.instance)
+	base := d.base
+	if base == "" {
+		base = w.T.URL(d.instance)
+	}
 	if u, err := url.Parse(base); err == nil {
 		o.SetSecure(u.Scheme == "https")
 	}
@@ -171,10 +162,8 @@ func (w *World) dialOnce(ctx context.Context, u User, ns string, opts ...DialOpt
 		default:
 		}
 	}
-	sock, err := client.Connect(base+ns, o)
-	if err != nil {
-		return nil, fmt.Errorf("dial %s%s: %w", base, ns, err)
-	}
+	m := client.NewManager(base, o)
+	sock := m.Socket(ns, o)
 	c.sock = sock
 	_ = sock.On("connect", func(...any) {
 		c.mu.Lock()
@@ -199,8 +188,30 @@ func (w *World) dialOnce(ctx context.Context, u User, ns string, opts ...DialOpt
 	})
 	sock.OnAny(func(args ...any) { c.receive(args) })
 	w.track(c)
-	wait, cancel := context.WithTimeout(ctx, handshakeTimeout+time.Second)
-	defer cancel()
+	opened := make(chan error, 1)
+	go c.watchOpen(m, d.reconnect)
+	m.Open(func(err error) {
+		select {
+		case opened <- err:
+		default:
+		}
+	})
+	timer := time.NewTimer(wait + time.Second)
+	defer timer.Stop()
+	select {
+	case err := <-opened:
+		if err != nil {
+			c.Close()
+			return nil, fmt.Errorf("%w: engine open %s%s for %s: %v", ErrTransportLost, base, w.T.SIOPath, u.ID, err)
+		}
+	case <-timer.C:
+		c.Close()
+		return nil, fmt.Errorf("%w: engine open %s%s for %s", ErrConnectTimeout, base, w.T.SIOPath, u.ID)
+	case <-ctx.Done():
+		c.Close()
+		return nil, ctx.Err()
+	}
+	sock.Connect()
 	select {
 	case err := <-outcome:
 		if err != nil {
@@ -212,9 +223,12 @@ func (w *World) dialOnce(ctx context.Context, u User, ns string, opts ...DialOpt
 			return nil, fmt.Errorf("%w: %s to %s%s: %v", ErrTransportLost, u.ID, base, ns, c.Disconnects())
 		}
 		return c, nil
-	case <-wait.Done():
+	case <-timer.C:
 		c.Close()
 		return nil, fmt.Errorf("%w: %s to %s%s", ErrConnectTimeout, u.ID, base, ns)
+	case <-ctx.Done():
+		c.Close()
+		return nil, ctx.Err()
 	}
 }
 
@@ -320,6 +334,7 @@ func (c *Client) Connects() int {
 
 // Close disconnects the socket (a client-side disconnect); it is safe to call twice.
 func (c *Client) Close() {
+	c.closeOnce.Do(func() { close(c.closed) })
 	if c.sock != nil {
 		c.sock.Disconnect()
 	}

@@ -15,7 +15,7 @@ import (
 // Generated from the catalogue: for every client event, its correlated reply and
 // acknowledgement (reply.<role>) and its answer to a payload missing a required field
 // (errors.<role>).
-var _ = Describe("contract: client events", Label("contract"), retryLostTransport, func() {
+var _ = Describe("contract: client events", Label("contract"), func() {
 	for _, e := range contract.Events {
 		if !e.IsClient() {
 			continue

@@ -8,7 +8,7 @@ import (
 	"github.com/utalk/rtconform/spec"
 )
 
-var _ = Describe("dedup", Label("dedup"), retryLostTransport, func() {
+var _ = Describe("dedup", Label("dedup"), func() {
 	It("answers a retry with the stored message, marked duplicate, and delivers it once", clause("dedup.same-reply", "dedup.single-delivery"), func(ctx SpecContext) {
 		w := NewWorld()
 		r := newRoom(ctx, w)

@@ -10,7 +10,7 @@ import (
 	"github.com/utalk/rtconform/spec"
 )
 
-var _ = Describe("order", Label("order"), retryLostTransport, func() {
+var _ = Describe("order", Label("order"), func() {
 	It("matches replies to rapid sends by messageId and keeps seq order for the peer", clause("order.correlation", "order.per-conversation", "order.burst"), func(ctx SpecContext) {
 		w := NewWorld()
 		r := newRoom(ctx, w)
@@ -42,7 +42,7 @@ var _ = Describe("order", Label("order"), retryLostTransport, func() {
 	})
 })
 
-var _ = Describe("filter", Label("contract"), retryLostTransport, func() {
+var _ = Describe("filter", Label("contract"), func() {
 	It("answers an unknown event with INVALID_EVENT and processes nothing", clause("filter.allow-list"), func(ctx SpecContext) {
 		w := NewWorld()
 		c := connect(ctx, w, w.User("agent"), appNS())

@@ -21,7 +21,7 @@ func limitedEvent() *spec.Event {
 	return best
 }
 
-var _ = Describe("ratelimit", Label("ratelimit"), retryLostTransport, func() {
+var _ = Describe("ratelimit", Label("ratelimit"), func() {
 	It("limits per event, leaves other events and sockets alone, and recovers after the window", clause("ratelimit.per-event", "ratelimit.isolation", "ratelimit.recovery"), func(ctx SpecContext) {
 		w := NewWorld()
 		if !target.Builtin && target.RateWindow > 10*time.Second && !GinkgoLabelFilterIncludesSlow() {

@@ -90,12 +90,6 @@ var _ = ReportAfterSuite("conformance verdicts", func(rep Report) {
 	}
 })
 
-// retryLostTransport runs a failed spec once more. The zishang520 Go client now and then
-// loses a fresh connection's transport right after the handshake (seen about once in six
-// runs under -race on 2 cores); the verdicts mark a spec that passed only on its second
-// attempt as flaky, so a retry never hides a failure silently.
-var retryLostTransport = FlakeAttempts(2)
-
 // treeContract is the contract the spec tree is generated from: CONTRACT when it loads,
 // else the embedded one (BeforeSuite then reports the load error as a usage error).
 func treeContract() *spec.Contract {

@@ -28,15 +28,6 @@ type World struct {
 
 	mu      sync.Mutex
 	clients []*Client
-	lost    int
-}
-
-// LostHandshakes counts the handshakes Dial retried because no answer came: specs that
-// count the server's connections cannot trust their count after one.
-func (w *World) LostHandshakes() int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.lost
 }
 
 // NewWorldFor makes a world on target t that writes to rec.
