@@ -64,6 +64,14 @@ bench/node/node_modules: bench/node/package.json bench/node/package-lock.json
 	npm ci --prefix bench/node --no-audit --no-fund --loglevel=error
 	@touch $@
 
+.PHONY: loadbench
+loadbench: build bench/node/node_modules loadgen/loadbench/node/node_modules ## load generator vs Artillery 2.0.34, added latency, 5,000 connections (writes reports/loadbench)
+	$(GO) run ./cmd/loadbench --rtconform $(BIN) --out $(REPORT_DIR)/loadbench $(ARGS)
+
+loadgen/loadbench/node/node_modules: loadgen/loadbench/node/package.json loadgen/loadbench/node/package-lock.json
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix loadgen/loadbench/node --no-audit --no-fund --loglevel=error
+	@touch $@
+
 gobench: ## Go micro-benchmarks: BENCH=regexp BENCHTIME=1s
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) $(TESTFLAGS) ./...
 
