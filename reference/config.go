@@ -114,6 +114,9 @@ type Config struct {
 	// Instance names this server in health, presence and logs (default
 	// hostname-pid).
 	Instance string
+	// Pprof serves net/http/pprof under /debug/pprof/ on the same listener
+	// (profiling under load; off by default).
+	Pprof bool
 	// Logger receives structured logs (default: discarded).
 	Logger *slog.Logger
 	// Mutations are negative controls for the conformance suite; New refuses them

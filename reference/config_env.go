@@ -64,6 +64,7 @@ func ConfigFromEnv(getenv func(string) string, args []string) (Config, error) {
 	fs.DurationVar(&cfg.DeliveredDelay, "delivered-delay", DefaultDeliveredDelay, "simulated WhatsApp: send to message:delivered")
 	fs.DurationVar(&cfg.ReadDelay, "read-delay", DefaultReadDelay, "simulated WhatsApp: send to message:read")
 	fs.StringVar(&cfg.Instance, "instance", "", "instance name (default hostname-pid)")
+	fs.BoolVar(&cfg.Pprof, "pprof", false, "serve net/http/pprof under /debug/pprof/ on the same listener (profiling)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}

@@ -13,12 +13,12 @@ func TestConfigFromEnv(t *testing.T) {
 	FlagOutput = io.Discard
 	cfg, err := ConfigFromEnv(env(map[string]string{"JWT_SECRET": "s", "PORT": "4000", "REDIS_HOST": "r", "REDIS_PORT": "6380",
 		"CHANNEL_NUMBERS": "+14155550100=tenantA/ws1, +14155550101=tenantB/ws2", "CORS_ORIGIN": "http://a, http://b"}),
-		[]string{"--ping-interval", "1s", "--rate-limit-scale", "10", "--rate-window", "3s"})
+		[]string{"--ping-interval", "1s", "--rate-limit-scale", "10", "--rate-window", "3s", "--pprof"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cfg.Addr != ":4000" || cfg.Redis.Addr() != "r:6380" || len(cfg.Channels) != 2 || cfg.Channels[1].TenantID != "tenantB" ||
-		len(cfg.CORSOrigins) != 2 || cfg.PingInterval != time.Second || cfg.RateLimitScale != 10 || cfg.RateWindow != 3*time.Second {
+		len(cfg.CORSOrigins) != 2 || cfg.PingInterval != time.Second || cfg.RateLimitScale != 10 || cfg.RateWindow != 3*time.Second || !cfg.Pprof {
 		t.Fatalf("config %+v", cfg)
 	}
 	cfg, err = ConfigFromEnv(env(map[string]string{"JWT_SECRET": "s", "PORT": "4000"}), []string{"--port", "5000", "--jwt-secret", "t"})

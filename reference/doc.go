@@ -30,6 +30,10 @@
 // Dedup keys live limits.dedupTtlSeconds (24 h). Memory per conversation is therefore
 // bounded, and a long soak stays flat once the dedup window is full.
 //
+// Profiling: --pprof (Config.Pprof) serves net/http/pprof under /debug/pprof/ on
+// the same listener, off by default; `go run ./cmd/rtbench --profile DIR` takes the
+// benchmark's profiles through it.
+//
 // Negative controls (Config.Mutations) exist for the conformance suite's self-test
 // only: New refuses them unless the binary is built with -tags negativecontrols.
 //

@@ -43,6 +43,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /webhooks/twilio/status", s.handleStatusCallback)
 	mux.HandleFunc("POST /media", s.handleUpload)
 	mux.HandleFunc("GET /media/{id}", s.handleMediaGet)
+	if s.cfg.Pprof {
+		mountPprof(mux)
+	}
 	return mux
 }
 
