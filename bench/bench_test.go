@@ -63,3 +63,28 @@ func TestMarkdownRatios(t *testing.T) {
 		}
 	}
 }
+
+func TestMarkdownBaselineRoundsHold(t *testing.T) {
+	g := Measure{Acked: 1000, AckedCPU: 100 * time.Millisecond, Deliveries: 1000, FanoutCPU: 50 * time.Millisecond, RSSPerConnection: 1024}
+	n := Measure{Acked: 1000, AckedCPU: 200 * time.Millisecond, Deliveries: 1000, FanoutCPU: 100 * time.Millisecond, RSSPerConnection: 2048}
+	b := Measure{Acked: 1000, AckedCPU: 400 * time.Millisecond, Deliveries: 1000, FanoutCPU: 100 * time.Millisecond, RSSPerConnection: 2048}
+	r := &Result{Go: g.add(g), Node: n.add(n), Baseline: &b, Rounds: [][]Measure{{g, n, b}, {g, n, b}},
+		Options: Options{Rounds: 2, Parallel: 100, HoldFor: time.Second},
+		Hold:    []Hold{{Server: "go", Wanted: 10, Connected: 9, Failed: 1, FirstErr: "boom", RSS: 3 << 20, RSSBase: 2 << 20}}}
+	md := r.Markdown()
+	for _, want := range []string{
+		"| server CPU per 1,000 acked messages | 100.00 ms | 200.00 ms | 0.50 | 400.00 ms | 2.00 | 0.25 |",
+		"- round 2: 0.50, 0.50, 0.50; vs baseline 0.25, 0.50, 0.50",
+		"| go | 10 | 9 | 1 |", "113.78 KiB |", "go: first connect error: boom",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+func TestRaiseFileLimit(t *testing.T) {
+	if got := raiseFileLimit(256); got < 256 {
+		t.Fatalf("raiseFileLimit(256) = %d", got)
+	}
+}

@@ -8,7 +8,13 @@
 //     send-message event and waiting for its reply before the next;
 //   - fanout: one room of maxUsersPerRoom members, one sender, every other member
 //     receiving each new message;
-//   - idle: C idle connections, RSS per connection.
+//   - idle: C idle connections, RSS per connection, each server in a fresh process
+//     (the heap the other workloads left behind would otherwise absorb them).
+//
+// Options.BaselineCommand adds a second Go server (the build before a change) to
+// the same run, Options.Rounds repeats the workloads interleaved, Options.ProfileDir
+// takes pprof profiles of the Go server under the workloads (it runs with --pprof),
+// and Options.Hold holds many idle connections (10,000) to each server.
 //
 // The result is server CPU time per 1,000 acked messages and per 1,000 fan-out
 // deliveries and RSS per idle connection, each with its ratio Go/Node.

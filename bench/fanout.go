@@ -14,8 +14,10 @@ import (
 // fanout joins members connections to one conversation, sends messages from the first
 // one and waits until every other member received each; it returns the deliveries and
 // the server CPU time of the sending phase alone (connects and joins excluded: they
-// carry presence broadcasts that the Node server does not make).
-func (c *client) fanout(ctx context.Context, pid, members, messages int) (int64, time.Duration, error) {
+// carry presence broadcasts that the Node server does not make). With profile set
+// it saves a CPU profile of the server, sending on past messages until the
+// profile is taken.
+func (c *client) fanout(ctx context.Context, pid, members, messages int, t target, profile string) (int64, time.Duration, error) {
 	newMsg := c.contract.ByRole(spec.MessageNew).Name
 	var got atomic.Int64
 	conns, err := c.dialAll(ctx, members, func(int) map[string]sioconn.Handler {
@@ -37,12 +39,22 @@ func (c *client) fanout(ctx context.Context, pid, members, messages int) (int64,
 	if err != nil {
 		return 0, 0, err
 	}
-	for n := range messages {
-		if err := c.send(ctx, conns[0], conv, int64(n)); err != nil {
+	var prof <-chan error
+	if profile != "" {
+		prof = cpuProfile(ctx, t.pprof, 5, profile)
+	}
+	sent := 0
+	for ; sent < messages || (prof != nil && len(prof) == 0); sent++ {
+		if err := c.send(ctx, conns[0], conv, int64(sent)); err != nil {
 			return 0, 0, err
 		}
 	}
-	want := int64((members - 1) * messages)
+	if prof != nil {
+		if err := <-prof; err != nil {
+			return 0, 0, err
+		}
+	}
+	want := int64((members - 1) * sent)
 	deadline := time.Now().Add(30 * time.Second)
 	for got.Load() < want {
 		if time.Now().After(deadline) {
@@ -52,24 +64,4 @@ func (c *client) fanout(ctx context.Context, pid, members, messages int) (int64,
 	}
 	cpu1, err := cpuTime(pid)
 	return got.Load(), cpu1 - cpu0, err
-}
-
-// idle opens n connections and returns the server's RSS growth per connection.
-func (c *client) idle(ctx context.Context, pid, n int) (int64, error) {
-	before, err := rss(pid)
-	if err != nil {
-		return 0, err
-	}
-	conns, err := c.dialAll(ctx, n, nil)
-	if err != nil {
-		return 0, err
-	}
-	defer closeAll(conns)
-	// Let the server finish the handshakes' allocations before reading RSS.
-	time.Sleep(2 * time.Second)
-	after, err := rss(pid)
-	if err != nil {
-		return 0, err
-	}
-	return (after - before) / int64(n), nil
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -53,4 +54,27 @@ func rss(pid int) (int64, error) {
 		}
 	}
 	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
+}
+
+// raiseFileLimit raises this process's open-file limit to at least n if it can,
+// the hard limit too when running as root, and returns the soft limit in force.
+// It always sets the limit: the Go runtime raises its own soft limit at start but
+// gives children the original one unless the program set it itself, and the
+// servers (node in particular) need it.
+func raiseFileLimit(n uint64) uint64 {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return 0
+	}
+	want := lim
+	want.Cur = max(n, lim.Cur)
+	if want.Max < n {
+		want.Max = n
+	}
+	if syscall.Setrlimit(syscall.RLIMIT_NOFILE, &want) != nil {
+		want.Max, want.Cur = lim.Max, min(n, lim.Max)
+		_ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &want)
+	}
+	_ = syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim)
+	return lim.Cur
 }

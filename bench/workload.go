@@ -24,6 +24,8 @@ type client struct {
 	// triggers no presence broadcast to the others (the idle workload measures the
 	// cost of a connection, not of presence fan-out, which the Node server lacks).
 	soloWorkspaces bool
+	// userOffset numbers dialAll's users from here (u<offset+i>).
+	userOffset int
 }
 
 func (c *client) dial(ctx context.Context, user string, handlers map[string]sioconn.Handler) (*sioconn.Conn, error) {
@@ -57,7 +59,7 @@ func (c *client) dialAll(ctx context.Context, n int, handlers func(i int) map[st
 			if handlers != nil {
 				h = handlers(i)
 			}
-			conn, err := c.dial(ctx, fmt.Sprintf("u%d", i), h)
+			conn, err := c.dial(ctx, fmt.Sprintf("u%d", c.userOffset+i), h)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil && firstErr == nil {
@@ -74,12 +76,24 @@ func (c *client) dialAll(ctx context.Context, n int, handlers func(i int) map[st
 	return conns, nil
 }
 
+// closeAll closes conns, 200 at a time (each Close may wait for the server's
+// close frame).
 func closeAll(conns []*sioconn.Conn) {
+	sem := make(chan struct{}, 200)
+	var wg sync.WaitGroup
 	for _, c := range conns {
-		if c != nil {
-			_ = c.Close()
+		if c == nil {
+			continue
 		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			_ = c.Close()
+		}()
 	}
+	wg.Wait()
 }
 
 // send emits one send-message event with an ack and checks the answer is the reply.
@@ -101,6 +115,38 @@ func (c *client) send(ctx context.Context, conn *sioconn.Conn, conv string, n in
 		return fmt.Errorf("ack event %q, want %q: %s", args[0].Event, send.Reply.Name, raw)
 	}
 	return nil
+}
+
+// ackedPhase opens o.Senders connections and runs the acked workload on them for
+// o.Duration: acked messages, server CPU time, messages per second. With profile
+// set it saves a CPU profile of the server taken meanwhile.
+func (c *client) ackedPhase(ctx context.Context, o Options, pid int, t target, profile string) (int64, time.Duration, float64, error) {
+	conns, err := c.dialAll(ctx, o.Senders, nil)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	defer closeAll(conns)
+	var prof <-chan error
+	if profile != "" {
+		prof = cpuProfile(ctx, t.pprof, max(1, int(o.Duration/time.Second)-1), profile)
+	}
+	cpu0, err := cpuTime(pid)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	t0 := time.Now()
+	n, err := c.acked(ctx, conns, o.Duration)
+	elapsed := time.Since(t0)
+	cpu1, _ := cpuTime(pid)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	if prof != nil {
+		if err := <-prof; err != nil {
+			return 0, 0, 0, err
+		}
+	}
+	return n, cpu1 - cpu0, float64(n) / elapsed.Seconds(), nil
 }
 
 // acked runs conns senders, each with its own conversation, for d; it returns the
