@@ -34,6 +34,9 @@ type Config struct {
 	KeepSamples bool
 	// Progress receives a live progress line each second; nil is quiet.
 	Progress io.Writer
+	// Notes are added to the run's notes (for example a scenario shortened with
+	// rtconform load --duration).
+	Notes []string
 	// TargetStarted describes the server the caller started in-process as the target,
 	// for the settings file; empty for an external target.
 	TargetStarted string

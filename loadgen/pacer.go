@@ -45,14 +45,21 @@ func (s *schedule) at(t time.Duration) (int, float64) {
 	return 0, 0
 }
 
-// next returns the intended time of the operation after one at t, or false at the end.
+// next returns the intended time of the operation after one at t, or false at the
+// end. The gap is found by integrating the rate (one operation per unit of area), so
+// a ramp from 0 starts slowly instead of waiting 1/rate at its first tiny rate.
 func (s *schedule) next(t time.Duration) (time.Duration, bool) {
+	const step = time.Millisecond
+	need := 1.0 // operations still to come before the next one is due
 	for t < s.total {
 		_, r := s.at(t)
 		if r > 0 {
-			return t + time.Duration(float64(time.Second)/r), true
+			if dt := time.Duration(need / r * float64(time.Second)); dt <= step {
+				return t + dt, true
+			}
+			need -= r * step.Seconds()
 		}
-		t += 10 * time.Millisecond
+		t += step
 	}
 	return 0, false
 }

@@ -90,7 +90,7 @@ func (e *engine) run(ctx context.Context, w *results.Writer, settings results.Se
 	if e.sc.Memory.Every > 0 {
 		go e.sampleRSS(ivCtx)
 	}
-	var notes []string
+	notes := append([]string(nil), e.cfg.Notes...)
 	if e.sc.Users.CustomersPerConversation > 0 {
 		if err := e.registerChannel(ctx); err != nil {
 			notes = append(notes, "customer messages disabled: "+err.Error())

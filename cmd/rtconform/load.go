@@ -30,6 +30,7 @@ func init() {
 type loadFlags struct {
 	scenario, target, control, shard, out, runID, contract string
 	cpuProfile                                             string
+	duration                                               time.Duration
 	debugSamples                                           bool
 }
 
@@ -46,6 +47,7 @@ func runLoad(ctx context.Context, env environment, args []string) int {
 	fs.StringVar(&f.runID, "run-id", "", "run id (default $RUN_ID, then <scenario>-<time>)")
 	fs.StringVar(&f.contract, "contract", "", "contract document (default the scenario's, then the embedded one)")
 	fs.BoolVar(&f.debugSamples, "debug-samples", false, "also write every raw latency to samples.json (tests)")
+	fs.DurationVar(&f.duration, "duration", 0, "scale the scenario's phases (and timed events) to total this, e.g. 1m for a quick soak check")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a pprof CPU profile of the generator to this file")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -98,6 +100,15 @@ func (f loadFlags) config(env environment) (loadgen.Config, error) {
 	if err != nil {
 		return loadgen.Config{}, err
 	}
+	var notes []string
+	if f.duration > 0 {
+		planned := sc.TotalDuration()
+		factor, err := sc.ScaleTo(f.duration)
+		if err != nil {
+			return loadgen.Config{}, err
+		}
+		notes = append(notes, fmt.Sprintf("scenario scaled with --duration %s: phases of %s x %.4g (rates unchanged)", f.duration, planned, factor))
+	}
 	cpath := f.contract
 	if cpath == "" {
 		cpath = sc.Target.Contract
@@ -132,7 +143,7 @@ func (f loadFlags) config(env environment) (loadgen.Config, error) {
 	}
 	cfg := loadgen.Config{Scenario: sc, ScenarioFile: f.scenario, Contract: c, Target: target,
 		ControlURL: first(f.control, env.Getenv("CONTROL_URL")), Tokens: src, Shard: shard,
-		OutDir: out, RunID: runID, KeepSamples: f.debugSamples}
+		OutDir: out, RunID: runID, KeepSamples: f.debugSamples, Notes: notes}
 	if file, ok := env.Stderr.(*os.File); ok && isatty.IsTerminal(file.Fd()) {
 		cfg.Progress = env.Stderr
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/utalk/rtconform/spec"
 )
@@ -103,5 +104,24 @@ func TestClosedWithoutThinkTime(t *testing.T) {
 	}
 	if len(rates) != 1 || !rates[0].Unbounded {
 		t.Errorf("rates %+v, want send-message unbounded", rates)
+	}
+}
+
+func TestScaleTo(t *testing.T) {
+	y := strings.Replace(base, "phases:\n  - {name: steady, duration: 60s, rate: 10}",
+		"events: [{at: 30s, action: drop}]\nphases:\n  - {name: a, duration: 60s, rate: 10}\n  - {name: b, duration: 30m, rate: 10}", 1)
+	s, err := Parse("x.yaml", []byte(y))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := s.ScaleTo(62 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f != 62.0/1860 || s.TotalDuration() != 62*time.Second || s.Phases[0].Duration.D() != 2*time.Second || s.Events[0].At.D() != time.Second {
+		t.Errorf("factor %v, phases %+v, events %+v", f, s.Phases, s.Events)
+	}
+	if _, err := s.ScaleTo(0); err == nil {
+		t.Error("scaled to 0")
 	}
 }
