@@ -82,6 +82,16 @@ func (f *failover) try(ctx context.Context, op func(ctx context.Context) error) 
 	case ctx.Err() != nil:
 		return false, err // the caller gave up, Redis may be fine
 	case unavailable(err):
+		// One slow answer is not an outage: under load a call can miss
+		// OpTimeout while Redis is fine, and serving it from the fallback
+		// would split the instances' state (a second copy of a message on
+		// another instance). Only when a PING confirms that Redis is gone
+		// does this instance go standalone; otherwise the call fails and
+		// the client retries with its idempotency key.
+		if perr := f.c.ping(); perr == nil || ctx.Err() != nil {
+			f.c.stats.slowCalls.Add(1)
+			return false, err
+		}
 		f.c.stats.fallbacks.Add(1)
 		f.c.markDown(err)
 		return true, nil

@@ -130,6 +130,7 @@ func (c *Cluster) healthLoop() {
 	defer c.wg.Done()
 	t := time.NewTicker(c.opts.HealthInterval)
 	defer t.Stop()
+	misses := 0
 	for {
 		select {
 		case <-c.ctx.Done():
@@ -137,11 +138,15 @@ func (c *Cluster) healthLoop() {
 		case <-t.C:
 		}
 		if err := c.ping(); err != nil {
-			if c.ctx.Err() == nil {
+			// Two failed PINGs in a row open the circuit: one late PONG on a
+			// loaded machine is not an outage.
+			misses++
+			if c.ctx.Err() == nil && (misses >= 2 || !c.health.link.Load()) {
 				c.markDown(err)
 			}
 			continue
 		}
+		misses = 0
 		c.health.setLink(true, "ping answered")
 		if err := c.writeBack(); err != nil {
 			c.log.Warn("write-back paused", "err", err)

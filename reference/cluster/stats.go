@@ -11,6 +11,7 @@ type counters struct {
 	publishDropped   atomic.Int64
 	trips            atomic.Int64
 	fallbacks        atomic.Int64
+	slowCalls        atomic.Int64
 	writeBackDropped atomic.Int64
 }
 
@@ -33,6 +34,9 @@ type Stats struct {
 	// Fallbacks counts store calls served by the fallback after a failed
 	// Redis call (calls made while the circuit was open are not counted).
 	Fallbacks int64
+	// SlowCalls counts store calls that failed while a PING showed Redis
+	// alive: they were answered with an error, not served standalone.
+	SlowCalls int64
 	// Pending counts standalone writes waiting to be written back.
 	Pending int64
 	// WriteBackDropped counts standalone writes Redis refused on write-back
@@ -50,6 +54,7 @@ func (c *Cluster) Stats() Stats {
 		PublishDropped:   c.stats.publishDropped.Load(),
 		Trips:            c.stats.trips.Load(),
 		Fallbacks:        c.stats.fallbacks.Load(),
+		SlowCalls:        c.stats.slowCalls.Load(),
 		WriteBackDropped: c.stats.writeBackDropped.Load(),
 	}
 	c.mu.Lock()
