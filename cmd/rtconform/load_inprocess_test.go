@@ -18,7 +18,7 @@ import (
 func TestLoadStartsReferenceWithoutTarget(t *testing.T) {
 	tmp := t.TempDir()
 	sc := filepath.Join(tmp, "tiny.yaml")
-	if err := os.WriteFile(sc, []byte(tinyScenario), 0o644); err != nil {
+	if err := os.WriteFile(sc, []byte(tinyScenario+lenientThresholds), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(tmp, "run")
@@ -56,7 +56,7 @@ func TestLoadStartsReferenceWithoutTarget(t *testing.T) {
 func TestLoadShardsNeedATarget(t *testing.T) {
 	tmp := t.TempDir()
 	sc := filepath.Join(tmp, "tiny.yaml")
-	if err := os.WriteFile(sc, []byte(tinyScenario), 0o644); err != nil {
+	if err := os.WriteFile(sc, []byte(tinyScenario+lenientThresholds), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var out, errb bytes.Buffer

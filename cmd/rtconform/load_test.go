@@ -22,6 +22,11 @@ phases:
 mix: {send-message: 1}
 `
 
+// lenientThresholds keep latency out of the verdict of tests that check plumbing: a
+// loaded CI machine under -race can take hundreds of milliseconds per reply, and timed
+// assertions are the load generator's job, not a unit test's.
+const lenientThresholds = "thresholds:\n  reply_latency: p(95)<60s\n  fanout_latency: p(95)<60s\n"
+
 func TestLoadExitCodes(t *testing.T) {
 	const secret = "cli-test-secret"
 	srv, err := reference.New(reference.Config{Addr: "127.0.0.1:0", JWTSecret: secret})
@@ -59,7 +64,7 @@ func TestLoadExitCodes(t *testing.T) {
 		want              int
 		wantErr           string
 	}{
-		{"pass", "", "4", exit.Pass, ""},
+		{"pass", lenientThresholds, "4", exit.Pass, ""},
 		{"impossible threshold", "thresholds:\n  reply_latency: p(95)<1us\n", "4", exit.ThresholdsBreached, "threshold breached: reply_latency p(95)="},
 		{"unknown key", "bogus: 1\n", "4", exit.Usage, "unknown key bogus"},
 		// 40 msg/s over 4 sockets is 600 per socket per minute: over message:send's 60.
