@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/utalk/rtconform/loadgen/metrics"
+	"github.com/utalk/rtconform/spec"
 )
 
 // ackedScenario is our generator's side of the acked workload: the closed model,
@@ -42,6 +43,10 @@ func runAcked(ctx context.Context, o *Options, secret, work, name string, think 
 		if round%2 == 1 {
 			order = []string{"artillery", "ours"}
 		}
+		if think == 0 {
+			// The raw client shows the floor: what any client pays for this traffic.
+			order = append(order, "raw")
+		}
 		for _, who := range order {
 			tag := fmt.Sprintf("%s-r%d-%s", name, round, who)
 			srv, err := startNodeServer(ctx, o, secret, work, tag)
@@ -49,20 +54,26 @@ func runAcked(ctx context.Context, o *Options, secret, work, name string, think 
 				return nil, err
 			}
 			var m ClientMeasure
-			if who == "ours" {
+			switch who {
+			case "ours":
 				m, err = measureOurs(ctx, o, srv.url, secret, work, tag, think, limit)
-			} else {
+			case "artillery":
 				m, err = measureArtillery(ctx, o, srv.url, secret, work, tag, think, seconds, limit)
+			default:
+				m, err = measureRaw(ctx, o, srv.url, secret, work, tag, seconds, limit)
 			}
 			srv.stop()
 			if err != nil {
 				return nil, err
 			}
 			m.Round = round
-			if who == "ours" {
+			switch who {
+			case "ours":
 				a.Ours = append(a.Ours, m)
-			} else {
+			case "artillery":
 				a.Artillery = append(a.Artillery, m)
+			default:
+				a.Raw = append(a.Raw, m)
 			}
 		}
 		ours, art := a.Ours[round].Window, a.Artillery[round].Window
@@ -83,7 +94,7 @@ func measureOurs(ctx context.Context, o *Options, target, secret, work, tag stri
 	if err != nil {
 		return ClientMeasure{}, err
 	}
-	return ClientMeasure{Client: "rtconform load", Window: steadyWindow(r.periods("steady"), r.proc.cpuAt),
+	return ClientMeasure{Client: "rtconform load", Window: steadyWindow(r.periods("steady"), r.proc.cpuAt, r.proc.sysAt),
 		TotalCPU: r.proc.cpuTotal(), TotalAcked: total.Counts.MessagesAcked,
 		ReplyP99: ms(total.Hist(metrics.ReplyLatency).ValueAtQuantile(99)),
 		Failures: clientFailures(total, r.run), Memory: r.proc.memory(), Log: r.proc.log.Name()}, nil
@@ -95,9 +106,30 @@ func measureArtillery(ctx context.Context, o *Options, target, secret, work, tag
 		return ClientMeasure{}, err
 	}
 	agg := r.report.Aggregate
-	return ClientMeasure{Client: "Artillery " + ArtilleryVersion + " socketio", Window: steadyWindow(r.periods(), r.proc.cpuAt),
+	return ClientMeasure{Client: "Artillery " + ArtilleryVersion + " socketio", Window: steadyWindow(r.periods(), r.proc.cpuAt, r.proc.sysAt),
 		TotalCPU: r.proc.cpuTotal(), TotalAcked: agg.acked(), ReplyP99: agg.Summaries[ackedMetric].P99,
 		Failures: r.failures(), Memory: r.proc.memory(), Log: filepath.Join(work, tag)}, nil
+}
+
+func measureRaw(ctx context.Context, o *Options, target, secret, work, tag string, seconds float64, limit time.Duration) (ClientMeasure, error) {
+	toks, err := mintTokens(ctx, secret, tag, o.Connections)
+	if err != nil {
+		return ClientMeasure{}, err
+	}
+	send := o.Contract.ByRole(spec.SendMessage)
+	r, err := runRawProcess(ctx, o, RawConfig{URL: target, Namespace: o.namespace(), AuthField: o.Contract.Handshake.AuthField,
+		Tokens: toks, SendEvent: send.Name, ReplyEvent: send.Reply.Name, Warmup: 3 * time.Second,
+		Duration: time.Duration(seconds*float64(time.Second)) - 3*time.Second, Timeout: o.Contract.Limits.ReplyTimeout()}, work, tag, limit)
+	if err != nil {
+		return ClientMeasure{}, err
+	}
+	h, err := r.hist()
+	if err != nil {
+		return ClientMeasure{}, err
+	}
+	return ClientMeasure{Client: "raw websocket client (floor)", Window: steadyWindow(r.periods(), r.proc.cpuAt, r.proc.sysAt),
+		TotalCPU: r.proc.cpuTotal(), TotalAcked: r.res.Acked, ReplyP99: ms(h.ValueAtQuantile(99)),
+		Failures: r.res.Failures, Memory: r.proc.memory(), Log: r.proc.log.Name()}, nil
 }
 
 // ArtilleryVersion is the Artillery pinned in loadgen/loadbench/node/package.json.

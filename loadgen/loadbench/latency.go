@@ -100,7 +100,7 @@ func runLatency(ctx context.Context, o *Options, secret, work string) (*Latency,
 					}
 					rawH.Merge(h)
 					l.Raw.RoundP99 = append(l.Raw.RoundP99, ms(h.ValueAtQuantile(99)))
-					w := steadyWindow(r.periods(), r.proc.cpuAt)
+					w := steadyWindow(r.periods(), r.proc.cpuAt, r.proc.sysAt)
 					rawCPU, rawN = rawCPU+w.CPU, rawN+w.Acked
 					l.Raw.Failures = addFailures(l.Raw.Failures, r.res.Failures)
 					return nil
@@ -116,7 +116,7 @@ func runLatency(ctx context.Context, o *Options, secret, work string) (*Latency,
 				h := judged.Hist(metrics.ReplyLatency)
 				oursH.Merge(h)
 				l.Ours.RoundP99 = append(l.Ours.RoundP99, ms(h.ValueAtQuantile(99)))
-				w := steadyWindow(r.periods("steady"), r.proc.cpuAt)
+				w := steadyWindow(r.periods("steady"), r.proc.cpuAt, r.proc.sysAt)
 				oursCPU, oursN = oursCPU+w.CPU, oursN+w.Acked
 				total, err := r.total()
 				if err != nil {

@@ -22,7 +22,7 @@ func TestParseStat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (procStat{pid: 4242, ppid: 17, cpu: 250 * clockTick}); got != want {
+	if want := (procStat{pid: 4242, ppid: 17, cpu: 250 * clockTick, sys: 80 * clockTick}); got != want {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
 	if _, err := parseStat([]byte("garbage")); err == nil {
@@ -31,7 +31,7 @@ func TestParseStat(t *testing.T) {
 }
 
 func TestTreeCPUOfThisProcess(t *testing.T) {
-	got, err := treeCPU(os.Getpid())
+	got, _, err := treeCPU(os.Getpid())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,21 +56,21 @@ func TestSteadyWindow(t *testing.T) {
 	}
 	// 10 ms of CPU per wall-clock second, linear.
 	cpuAt := func(at time.Time) time.Duration { return at.Sub(t0) / 100 }
-	w := steadyWindow(ps, cpuAt)
+	w := steadyWindow(ps, cpuAt, nil)
 	if w.Periods != 3 || w.Acked != 200+300+400 || w.CPU != 30*time.Millisecond {
 		t.Fatalf("window %+v, want the 3 middle periods, 900 acked, 30ms", w)
 	}
 	if w.AckedPerCPUSecond != 30000 || w.AckedPerSecond != 300 || w.CPUPer1000 != 33333333 {
 		t.Errorf("rates %+v", w)
 	}
-	if got := steadyWindow(ps[:2], cpuAt); got.Periods != 0 {
+	if got := steadyWindow(ps[:2], cpuAt, nil); got.Periods != 0 {
 		t.Errorf("two periods gave %+v, want no window", got)
 	}
 }
 
 func TestInterpolate(t *testing.T) {
 	t0 := time.Now()
-	s := []cpuSample{{t0, 0}, {t0.Add(time.Second), 100 * time.Millisecond}, {t0.Add(2 * time.Second), 100 * time.Millisecond}}
+	s := []cpuSample{{at: t0}, {at: t0.Add(time.Second), cpu: 100 * time.Millisecond}, {at: t0.Add(2 * time.Second), cpu: 100 * time.Millisecond}}
 	tests := []struct {
 		at   time.Time
 		want time.Duration
@@ -79,7 +79,7 @@ func TestInterpolate(t *testing.T) {
 		{t0.Add(1500 * time.Millisecond), 100 * time.Millisecond}, {t0.Add(time.Hour), 100 * time.Millisecond},
 	}
 	for _, tt := range tests {
-		if got := interpolate(s, tt.at); got != tt.want {
+		if got := interpolate(s, tt.at, func(s cpuSample) time.Duration { return s.cpu }); got != tt.want {
 			t.Errorf("at %v: got %v, want %v", tt.at.Sub(t0), got, tt.want)
 		}
 	}

@@ -74,12 +74,17 @@ func (a *Acked) markdown(b *strings.Builder, o *Options, judged bool) {
 	}
 	fmt.Fprintf(b, "Same server (bench/node/server.js, a fresh process per client run), same workload: %d connections, each sending the send-message event and waiting for its reply, %s; %s steady; %d rounds, alternating which client goes first. Client CPU from /proc (process tree, user+system) over each client's steady window: its own reporting periods less the first and last.\n\n",
 		o.Connections, think, o.Duration, o.Rounds)
-	fmt.Fprintf(b, "| client | round | window s | acked | CPU s | acked/CPU-s | CPU ms per 1k | acked/s | reply p99 ms | whole-process acked/CPU-s | peak RSS MiB | failures |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
-	for _, m := range append(append([]ClientMeasure(nil), a.Ours...), a.Artillery...) {
+	fmt.Fprintf(b, "| client | round | window s | acked | CPU s | acked/CPU-s | CPU ms per 1k | of it kernel | acked/s | reply p99 ms | whole-process acked/CPU-s | peak RSS MiB | failures |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
+	all := append(append(append([]ClientMeasure(nil), a.Ours...), a.Artillery...), a.Raw...)
+	for _, m := range all {
 		w := m.Window
-		fmt.Fprintf(b, "| %s | %d | %.1f | %d | %.2f | %.0f | %.1f | %.0f | %.2f | %.0f | %.0f | %s |\n",
+		sysPer1k := 0.0
+		if w.Acked > 0 {
+			sysPer1k = float64(w.Sys) / float64(time.Millisecond) * 1000 / float64(w.Acked)
+		}
+		fmt.Fprintf(b, "| %s | %d | %.1f | %d | %.2f | %.0f | %.1f | %.1f | %.0f | %.2f | %.0f | %.0f | %s |\n",
 			m.Client, m.Round, w.End.Sub(w.Start).Seconds(), w.Acked, w.CPU.Seconds(), w.AckedPerCPUSecond,
-			float64(w.CPUPer1000)/float64(time.Millisecond), w.AckedPerSecond, m.ReplyP99,
+			float64(w.CPUPer1000)/float64(time.Millisecond), sysPer1k, w.AckedPerSecond, m.ReplyP99,
 			perCPUSecond(m.TotalAcked, m.TotalCPU), float64(m.Memory.Peak)/(1<<20), failuresText(m.Failures))
 	}
 	mark := "met"
@@ -89,8 +94,14 @@ func (a *Acked) markdown(b *strings.Builder, o *Options, judged bool) {
 	case a.Ratio < TargetRatio:
 		mark = "**NOT met**"
 	}
-	fmt.Fprintf(b, "\nOurs %.0f vs Artillery %.0f acked messages per CPU-second: **%.2fx** (%s; per round %s; whole processes, start-up included, %.2fx).\n\n",
+	fmt.Fprintf(b, "\nOurs %.0f vs Artillery %.0f acked messages per CPU-second: **%.2fx** (%s; per round %s; whole processes, start-up included, %.2fx).\n",
 		a.OursPerCPUSecond, a.ArtilleryPerCPUSecond, a.Ratio, mark, floats(a.RoundRatios), a.TotalRatio)
+	if len(a.Raw) > 0 {
+		raw := sumPerCPU(a.Raw, false)
+		fmt.Fprintf(b, "The raw websocket client (pre-built frames, nothing decoded: the floor) reached %.0f: ours is at %.0f%% of the floor, Artillery at %.0f%%; the ratio the floor itself would reach over Artillery is %.2fx.\n",
+			raw, 100*ratio(a.OursPerCPUSecond, raw), 100*ratio(a.ArtilleryPerCPUSecond, raw), ratio(raw, a.ArtilleryPerCPUSecond))
+	}
+	b.WriteString("\n")
 }
 
 func failuresText(f Failures) string {

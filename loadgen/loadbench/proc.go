@@ -18,8 +18,8 @@ const clockTick = 10 * time.Millisecond
 type procStat struct {
 	pid, ppid int
 	// cpu is utime+stime+cutime+cstime: the process's own threads and its reaped
-	// children.
-	cpu time.Duration
+	// children; sys is the kernel's part of it (stime+cstime).
+	cpu, sys time.Duration
 }
 
 // readStat parses /proc/PID/stat.
@@ -52,24 +52,25 @@ func parseStat(b []byte) (procStat, error) {
 	if err != nil {
 		return procStat{}, fmt.Errorf("loadbench: stat ppid: %w", err)
 	}
-	var ticks int64
-	for _, s := range f[11:15] {
+	var t [4]int64 // utime, stime, cutime, cstime
+	for i, s := range f[11:15] {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
 			return procStat{}, fmt.Errorf("loadbench: stat times: %w", err)
 		}
-		ticks += n
+		t[i] = n
 	}
-	return procStat{pid: pid, ppid: ppid, cpu: time.Duration(ticks) * clockTick}, nil
+	return procStat{pid: pid, ppid: ppid, cpu: time.Duration(t[0]+t[1]+t[2]+t[3]) * clockTick,
+		sys: time.Duration(t[1]+t[3]) * clockTick}, nil
 }
 
 // treeCPU is the CPU time of root and every live descendant, each with its reaped
 // children: the whole client, whatever it forks (Artillery's workers, npx shims).
 // A live process's time is in no one's cutime yet, so nothing counts twice.
-func treeCPU(root int) (time.Duration, error) {
+func treeCPU(root int) (cpu, sys time.Duration, err error) {
 	all, err := allStats()
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	children := map[int][]int{}
 	var rootStat *procStat
@@ -80,21 +81,21 @@ func treeCPU(root int) (time.Duration, error) {
 		}
 	}
 	if rootStat == nil {
-		return 0, fmt.Errorf("loadbench: no process %d", root)
+		return 0, 0, fmt.Errorf("loadbench: no process %d", root)
 	}
 	byPid := make(map[int]procStat, len(all))
 	for _, s := range all {
 		byPid[s.pid] = s
 	}
-	var total time.Duration
 	stack := []int{root}
 	for len(stack) > 0 {
 		p := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		total += byPid[p].cpu
+		cpu += byPid[p].cpu
+		sys += byPid[p].sys
 		stack = append(stack, children[p]...)
 	}
-	return total, nil
+	return cpu, sys, nil
 }
 
 func allStats() ([]procStat, error) {

@@ -18,8 +18,8 @@ const sampleEvery = 100 * time.Millisecond
 
 // cpuSample is the CPU time of a process tree at a wall-clock time.
 type cpuSample struct {
-	at  time.Time
-	cpu time.Duration
+	at       time.Time
+	cpu, sys time.Duration
 }
 
 // process is one client or server run in its own process group, its CPU time
@@ -60,7 +60,7 @@ func startProcess(name string, argv, env []string, dir, logPath string) (*proces
 		p.waitErr = err
 		if st := cmd.ProcessState; st != nil {
 			// The rusage of a waited-for process includes its reaped children.
-			p.samples = append(p.samples, cpuSample{at: time.Now(), cpu: st.UserTime() + st.SystemTime()})
+			p.samples = append(p.samples, cpuSample{at: time.Now(), cpu: st.UserTime() + st.SystemTime(), sys: st.SystemTime()})
 		}
 		p.mu.Unlock()
 		lf.Close()
@@ -75,7 +75,7 @@ func (p *process) sample() {
 	t := time.NewTicker(sampleEvery)
 	defer t.Stop()
 	for {
-		cpu, err := treeCPU(p.pid())
+		cpu, sys, err := treeCPU(p.pid())
 		mem, merr := readMemory(p.pid())
 		now := time.Now()
 		p.mu.Lock()
@@ -86,7 +86,7 @@ func (p *process) sample() {
 		default:
 		}
 		if err == nil {
-			p.samples = append(p.samples, cpuSample{at: now, cpu: cpu})
+			p.samples = append(p.samples, cpuSample{at: now, cpu: cpu, sys: sys})
 		}
 		if merr == nil {
 			p.peak.RSS = max(p.peak.RSS, mem.RSS)
@@ -113,7 +113,14 @@ func (p *process) memory() Memory {
 func (p *process) cpuAt(t time.Time) time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return interpolate(p.samples, t)
+	return interpolate(p.samples, t, func(s cpuSample) time.Duration { return s.cpu })
+}
+
+// sysAt is the kernel part of cpuAt.
+func (p *process) sysAt(t time.Time) time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return interpolate(p.samples, t, func(s cpuSample) time.Duration { return s.sys })
 }
 
 // cpuTotal is the last CPU time known: the rusage at exit once the process is done.
@@ -126,24 +133,24 @@ func (p *process) cpuTotal() time.Duration {
 	return p.samples[len(p.samples)-1].cpu
 }
 
-func interpolate(s []cpuSample, t time.Time) time.Duration {
+func interpolate(s []cpuSample, t time.Time, v func(cpuSample) time.Duration) time.Duration {
 	if len(s) == 0 {
 		return 0
 	}
 	i := sort.Search(len(s), func(i int) bool { return !s[i].at.Before(t) })
 	switch {
 	case i == 0:
-		return s[0].cpu
+		return v(s[0])
 	case i == len(s):
-		return s[len(s)-1].cpu
+		return v(s[len(s)-1])
 	}
 	a, b := s[i-1], s[i]
 	span := b.at.Sub(a.at)
 	if span <= 0 {
-		return b.cpu
+		return v(b)
 	}
 	f := float64(t.Sub(a.at)) / float64(span)
-	return a.cpu + time.Duration(f*float64(b.cpu-a.cpu))
+	return v(a) + time.Duration(f*float64(v(b)-v(a)))
 }
 
 // wait waits for the process to exit by itself within d, then kills it.

@@ -50,6 +50,9 @@ type Acked struct {
 	Think     time.Duration   `json:"thinkNs"`
 	Ours      []ClientMeasure `json:"ours"`
 	Artillery []ClientMeasure `json:"artillery"`
+	// Raw is the raw websocket client against the same server (no think time only):
+	// the floor any client pays for this traffic.
+	Raw []ClientMeasure `json:"raw,omitempty"`
 	// OursPerCPUSecond and ArtilleryPerCPUSecond sum acked and CPU over the rounds.
 	OursPerCPUSecond      float64 `json:"oursAckedPerCpuSecond"`
 	ArtilleryPerCPUSecond float64 `json:"artilleryAckedPerCpuSecond"`

@@ -22,6 +22,8 @@ type Window struct {
 	Periods int           `json:"periods"`
 	Acked   int64         `json:"ackedMessages"`
 	CPU     time.Duration `json:"cpuNs"`
+	// Sys is the kernel's part of CPU (system time: syscalls, loopback TCP).
+	Sys time.Duration `json:"sysNs"`
 	// AckedPerCPUSecond is Acked over CPU in seconds; AckedPerSecond over wall time.
 	AckedPerCPUSecond float64 `json:"ackedPerCpuSecond"`
 	AckedPerSecond    float64 `json:"ackedPerSecond"`
@@ -32,7 +34,7 @@ type Window struct {
 // steadyWindow keeps the periods between the first and the last and measures them
 // with cpuAt, the client's CPU time at a wall-clock time. It returns a zero Window
 // when fewer than three periods were reported.
-func steadyWindow(ps []period, cpuAt func(time.Time) time.Duration) Window {
+func steadyWindow(ps []period, cpuAt, sysAt func(time.Time) time.Duration) Window {
 	ps = append([]period(nil), ps...)
 	sort.Slice(ps, func(i, j int) bool { return ps[i].start.Before(ps[j].start) })
 	if len(ps) < 3 {
@@ -44,6 +46,9 @@ func steadyWindow(ps []period, cpuAt func(time.Time) time.Duration) Window {
 		w.Acked += p.acked
 	}
 	w.CPU = cpuAt(w.End) - cpuAt(w.Start)
+	if sysAt != nil {
+		w.Sys = sysAt(w.End) - sysAt(w.Start)
+	}
 	w.fill()
 	return w
 }
