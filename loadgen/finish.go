@@ -32,9 +32,12 @@ func (e *engine) intervals(ctx context.Context, w *results.Writer, start time.Ti
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	last, i := start, 0
+	spare := metrics.NewSnapshot() // the interval snapshots are recycled: no garbage each second
 	write := func(now time.Time) {
+		snap := e.rec.Swap(spare)
 		iv, err := results.NewInterval(i, now.Sub(start).Seconds(), now.Sub(last).Seconds(),
-			e.phase.Load().(string), e.rate.Load().(float64), e.rec.Connections(), e.rec.Roll())
+			e.phase.Load().(string), e.rate.Load().(float64), e.rec.Connections(), snap)
+		spare = snap
 		if err == nil {
 			iv.TargetRSS = e.rssNow.Load()
 			_ = w.Interval(iv)

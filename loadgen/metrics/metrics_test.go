@@ -70,3 +70,39 @@ func TestRollSplitsIntervals(t *testing.T) {
 		t.Fatalf("errors by code %d, want 1", got)
 	}
 }
+
+func TestEmptyEncodingAndSwap(t *testing.T) {
+	r := NewRecorder(false)
+	r.Observe(ReplyLatency, 3*time.Millisecond)
+	r.Count(func(c *Counts) { c.Replies++ })
+	spare := NewSnapshot()
+	iv := r.Swap(spare)
+	if iv.Counts.Replies != 1 || iv.Hist(ReplyLatency).TotalCount() != 1 {
+		t.Fatalf("swapped interval %+v", iv.Counts)
+	}
+	r.Observe(ReplyLatency, time.Millisecond)
+	enc, err := iv.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := enc.Decode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range HistogramNames {
+		want := int64(0)
+		if n == ReplyLatency {
+			want = 1
+		}
+		h := back.Hist(n)
+		if h.TotalCount() != want || !sameGeometry(h) {
+			t.Errorf("%s: %d values, geometry %d..%d/%d; want %d and the package's", n, h.TotalCount(),
+				h.LowestTrackableValue(), h.HighestTrackableValue(), h.SignificantFigures(), want)
+		}
+	}
+	next := r.Swap(iv) // iv is recycled: reset, then the new interval
+	if next != spare || next.Hist(ReplyLatency).TotalCount() != 1 || iv.Counts.Replies != 0 {
+		t.Errorf("second swap: got %p (spare %p) with %d values; recycled replies %d", next, spare,
+			next.Hist(ReplyLatency).TotalCount(), iv.Counts.Replies)
+	}
+}

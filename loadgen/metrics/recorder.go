@@ -105,6 +105,24 @@ func (r *Recorder) Roll() *Snapshot {
 	return iv
 }
 
+// Swap is Roll without allocating: next (a snapshot returned by an earlier Roll or
+// Swap, done with) is reset and becomes the new interval; the finished interval is
+// returned.
+func (r *Recorder) Swap(next *Snapshot) *Snapshot {
+	next.Reset()
+	for _, n := range HistogramNames {
+		if _, ok := next.Hists[n]; !ok {
+			next.Hists[n] = NewHistogram()
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	iv := r.interval
+	r.interval = next
+	r.interval.Counts.MaxConnections = r.conns.Load()
+	return iv
+}
+
 // Total returns a copy of the run's totals.
 func (r *Recorder) Total() *Snapshot {
 	r.mu.Lock()
