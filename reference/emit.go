@@ -30,7 +30,10 @@ func (s *Server) broadcast(r spec.Role, rooms []socket.Room, except socket.Socke
 }
 
 // notifyMembers sends conversation:updated to every member's user room, each with
-// that member's own unread count; skip (when set) does not get it.
+// that member's own unread count; skip (when set) does not get it. Members with the
+// same count share one broadcast to all their user rooms, so the payload is encoded
+// once per distinct count rather than once per member (a socket is in its own user
+// room only, so each still gets exactly one).
 func (s *Server) notifyMembers(c *store.Conversation, skip socket.SocketId) {
 	ctx, cancel := s.storeCtx()
 	defer cancel()
@@ -39,14 +42,28 @@ func (s *Server) notifyMembers(c *store.Conversation, skip socket.SocketId) {
 		s.log.Warn("members lookup failed", "conversation", c.ID, "err", err)
 		return
 	}
+	type group struct {
+		unread int64
+		rooms  []socket.Room
+	}
+	var groups []group // few: usually the sender at 0 and the others at one count
 	for _, u := range members {
 		unread, err := s.st.Conversations.Unread(ctx, c.TenantID, c.ID, u)
 		if err != nil {
 			s.log.Warn("unread lookup failed", "conversation", c.ID, "err", err)
 			continue
 		}
-		s.broadcast(spec.ConversationUpdated, []socket.Room{s.rooms.user(c.TenantID, u)}, skip,
-			conversationUpdatedOf(c, unread))
+		i := 0
+		for i < len(groups) && groups[i].unread != unread {
+			i++
+		}
+		if i == len(groups) {
+			groups = append(groups, group{unread: unread})
+		}
+		groups[i].rooms = append(groups[i].rooms, s.rooms.user(c.TenantID, u))
+	}
+	for _, g := range groups {
+		s.broadcast(spec.ConversationUpdated, g.rooms, skip, conversationUpdatedOf(c, g.unread))
 	}
 }
 

@@ -134,3 +134,44 @@ func TestWhatsAppChannel(t *testing.T) {
 		t.Fatalf("reason %v", reason)
 	}
 }
+
+// TestUpdatedPerMemberCount: conversation:updated reaches every socket of every
+// member exactly once, with that member's own unread count, also when members
+// share a count (one broadcast per distinct count).
+func TestUpdatedPerMemberCount(t *testing.T) {
+	h := start(t)
+	ana := h.connect(agent("ana"), "/app")
+	beto, carla, dani := h.connect(agent("beto"), "/app"), h.connect(agent("carla"), "/app"), h.connect(agent("dani"), "/app")
+	carla2 := h.connect(agent("carla"), "/app") // a second tab
+	id := "conv_counts"
+	for _, c := range []*client{beto, carla, dani} {
+		c.ack(spec.JoinConversation, map[string]any{"conversationId": id})
+	}
+	_, first := ana.ack(spec.SendMessage, sendPayload("c-1", id, "uno"))
+	dani.ack(spec.ReadConversation, map[string]any{"conversationId": id, "messageId": first["id"]})
+	ana.ack(spec.SendMessage, sendPayload("c-2", id, "dos"))
+	settle(ana, beto, carla, dani, carla2)
+	last := func(u string, c *client) map[string]any {
+		t.Helper()
+		if n := c.count(spec.ConversationUpdated, field("id", id)); n != 2 {
+			t.Fatalf("%s got %d conversation:updated, want 2 (one per message)", u, n)
+		}
+		var got map[string]any
+		for {
+			d, ok := c.take(h.name(spec.ConversationUpdated), field("id", id))
+			if !ok {
+				return got
+			}
+			got = d
+		}
+	}
+	for _, tc := range []struct {
+		user string
+		c    *client
+		want float64
+	}{{"ana", ana, 0}, {"beto", beto, 2}, {"carla", carla, 2}, {"carla (2nd tab)", carla2, 2}, {"dani", dani, 1}} {
+		if got := last(tc.user, tc.c)["unreadCount"]; got != tc.want {
+			t.Errorf("%s's unreadCount after two messages = %v, want %v", tc.user, got, tc.want)
+		}
+	}
+}
