@@ -70,6 +70,7 @@ func builtinTarget(ctx context.Context, cfg Config, c *spec.Contract) (*Target, 
 		return errors.Join(errs...)
 	}
 	opts := BuiltinOptions{JWTSecret: secret, ContractPath: cfg.ContractPath, RateWindow: BuiltinRateWindow, Mutations: Mutations}
+	t.builtin = opts
 	n := 2
 	r, err := redistest.Start(ctx)
 	switch {
@@ -77,7 +78,6 @@ func builtinTarget(ctx context.Context, cfg Config, c *spec.Contract) (*Target, 
 		t.Redis = r
 		stops = append(stops, func(context.Context) error { return r.Close() })
 		opts.RedisAddr, opts.RedisPrefix = r.Addr(), redistest.Prefix("conformance-"+randomHex(4))
-		t.Lacks[spec.RequiresRedisFault] = "the shared Redis is not faulted; redis-fault specs start their own (not yet written)"
 	case errors.Is(err, redistest.ErrUnavailable):
 		n = 1
 		reason := "no Redis for the built-in target: " + err.Error()
@@ -93,6 +93,7 @@ func builtinTarget(ctx context.Context, cfg Config, c *spec.Contract) (*Target, 
 			reason := "the built-in target could not use Redis: " + err.Error()
 			t.Lacks[spec.RequiresMultiInstance], t.Lacks[spec.RequiresRedisFault] = reason, reason
 			opts.RedisAddr, opts.RedisPrefix, n = "", "", 1
+			t.builtin.RedisAddr = ""
 			inst, err = StartBuiltin(ctx, opts)
 		}
 		if err != nil {
@@ -124,4 +125,52 @@ func randomHexByte() byte {
 	b := make([]byte, 1)
 	_, _ = rand.Read(b)
 	return b[0]
+}
+
+// StartFaultCluster starts, for one spec, two built-in instances sharing a Redis of
+// their own that they reach through a RedisFault, so the spec can fault Redis without
+// touching the suite's shared target. Stop the returned target when the spec ends.
+func StartFaultCluster(ctx context.Context, parent *Target) (*Target, *RedisFault, error) {
+	if !parent.Builtin || StartBuiltin == nil {
+		return nil, nil, errors.New("fault clusters are started for the built-in target only")
+	}
+	if why := parent.Missing(spec.RequiresRedisFault); why != "" {
+		return nil, nil, errors.New(why)
+	}
+	r, err := redistest.Start(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("start redis: %w", err)
+	}
+	f, err := NewRedisFault("127.0.0.1:0", r.Addr())
+	if err != nil {
+		_ = r.Close()
+		return nil, nil, err
+	}
+	t := *parent
+	t.Instances, t.Redis, t.Lacks = nil, r, map[string]string{}
+	stops := []func(context.Context) error{
+		func(context.Context) error { return r.Close() },
+		func(context.Context) error { return f.Close() },
+	}
+	t.stop = func(ctx context.Context) error {
+		var errs []error
+		for i := len(stops) - 1; i >= 0; i-- {
+			errs = append(errs, stops[i](ctx))
+		}
+		return errors.Join(errs...)
+	}
+	opts := parent.builtin
+	opts.RedisAddr, opts.RedisPrefix = f.Addr(), redistest.Prefix("fault-"+randomHex(4))
+	for i := 0; i < 2; i++ {
+		inst, err := StartBuiltin(ctx, opts)
+		if err != nil {
+			_ = t.stop(context.Background())
+			return nil, nil, fmt.Errorf("start fault-cluster instance %d: %w", i+1, err)
+		}
+		stops = append(stops, inst.Stop)
+		t.Instances = append(t.Instances, "http://"+inst.Addr)
+	}
+	t.ControlURL = t.Instances[0]
+	t.Name = fmt.Sprintf("built-in fault cluster (2 instances, Redis %s through %s)", r.Addr(), f.Addr())
+	return &t, f, nil
 }

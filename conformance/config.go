@@ -3,6 +3,7 @@ package conformance
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -24,6 +25,15 @@ const (
 	EnvWaivers      = "WAIVERS"       // waiver file (YAML)
 	EnvReportDir    = "REPORT_DIR"    // where reports go; default reports/conformance
 	EnvRunID        = "RUN_ID"        // run id stamped on the reports; default generated
+	// EnvInstances lists further instances of an external target, comma-separated base
+	// URLs sharing TARGET's Redis: with one, the multi-instance specs run.
+	EnvInstances = "TARGET_INSTANCES"
+	// EnvRedisProxyListen and EnvRedisUpstream let the adapter specs fault an external
+	// target's Redis: the suite listens on REDIS_PROXY_LISTEN (host:port; configure the
+	// target's instances to use it as their Redis) and forwards to REDIS_UPSTREAM
+	// (host:port of the real Redis). Both or neither.
+	EnvRedisProxyListen = "REDIS_PROXY_LISTEN"
+	EnvRedisUpstream    = "REDIS_UPSTREAM"
 )
 
 // DefaultReportDir is where reports go, relative to the module root when the suite runs
@@ -51,6 +61,12 @@ type Config struct {
 	WaiversFile  string
 	ReportDir    string
 	RunID        string
+	// Instances are further base URLs of an external target (TARGET_INSTANCES).
+	Instances []string
+	// RedisProxyListen and RedisUpstream are host:port (REDIS_PROXY_LISTEN,
+	// REDIS_UPSTREAM); empty when the suite cannot fault the target's Redis.
+	RedisProxyListen string
+	RedisUpstream    string
 	// Getenv is the environment the config was read from (token sources read it too).
 	Getenv func(string) string
 }
@@ -73,25 +89,45 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		ReportDir:    getenv(EnvReportDir),
 		RunID:        getenv(EnvRunID),
 		Getenv:       getenv,
+
+		RedisProxyListen: strings.TrimSpace(getenv(EnvRedisProxyListen)),
+		RedisUpstream:    strings.TrimSpace(getenv(EnvRedisUpstream)),
+	}
+	for _, u := range strings.Split(getenv(EnvInstances), ",") {
+		if u = strings.TrimRight(strings.TrimSpace(u), "/"); u != "" {
+			c.Instances = append(c.Instances, u)
+		}
 	}
 	h, err := ParseHeaders(getenv(EnvHeaders))
 	if err != nil {
 		return c, err
 	}
 	c.Headers = h
-	for name, u := range map[string]string{EnvTarget: c.Target, EnvControlURL: c.ControlURL} {
-		if u == "" {
+	urls := [][2]string{{EnvTarget, c.Target}, {EnvControlURL, c.ControlURL}}
+	for _, u := range c.Instances {
+		urls = append(urls, [2]string{EnvInstances, u})
+	}
+	for _, nu := range urls {
+		if err := checkURL(nu[0], nu[1]); err != nil {
+			return c, err
+		}
+	}
+	if len(c.Instances) > 0 && c.Target == "" {
+		return c, fmt.Errorf("%w: %s needs %s: the built-in target starts its own instances", ErrConfig, EnvInstances, EnvTarget)
+	}
+	if (c.RedisProxyListen == "") != (c.RedisUpstream == "") {
+		return c, fmt.Errorf("%w: set both %s and %s, or neither", ErrConfig, EnvRedisProxyListen, EnvRedisUpstream)
+	}
+	for name, a := range map[string]string{EnvRedisProxyListen: c.RedisProxyListen, EnvRedisUpstream: c.RedisUpstream} {
+		if a == "" {
 			continue
 		}
-		p, err := url.Parse(u)
-		if err != nil || p.Host == "" {
-			return c, fmt.Errorf("%w: %s=%q: want an absolute URL", ErrConfig, name, u)
+		if _, port, err := net.SplitHostPort(a); err != nil || port == "" {
+			return c, fmt.Errorf("%w: %s=%q: want host:port", ErrConfig, name, a)
 		}
-		switch p.Scheme {
-		case "http", "https", "ws", "wss":
-		default:
-			return c, fmt.Errorf("%w: %s=%q: scheme must be http, https, ws or wss", ErrConfig, name, u)
-		}
+	}
+	if c.RedisProxyListen != "" && c.Target == "" {
+		return c, fmt.Errorf("%w: %s is for an external TARGET: the built-in target faults a Redis of its own", ErrConfig, EnvRedisProxyListen)
 	}
 	if c.SIOPath != "" && !strings.HasPrefix(c.SIOPath, "/") {
 		return c, fmt.Errorf("%w: %s=%q: must start with /", ErrConfig, EnvSIOPath, c.SIOPath)
@@ -105,6 +141,22 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		c.ReportDir = defaultReportDir()
 	}
 	return c, nil
+}
+
+func checkURL(name, u string) error {
+	if u == "" {
+		return nil
+	}
+	p, err := url.Parse(u)
+	if err != nil || p.Host == "" {
+		return fmt.Errorf("%w: %s=%q: want an absolute URL", ErrConfig, name, u)
+	}
+	switch p.Scheme {
+	case "http", "https", "ws", "wss":
+	default:
+		return fmt.Errorf("%w: %s=%q: scheme must be http, https, ws or wss", ErrConfig, name, u)
+	}
+	return nil
 }
 
 // ParseHeaders parses "K: V; K2: V2".
@@ -130,6 +182,7 @@ func (c Config) Settings() map[string]string {
 		EnvTarget: c.Target, EnvSIOPath: c.SIOPath, EnvCAFile: c.CAFile, EnvControlURL: c.ControlURL,
 		EnvContract: c.ContractPath, EnvWaivers: c.WaiversFile, EnvReportDir: c.ReportDir,
 		EnvInsecureTLS: boolString(c.InsecureTLS), EnvStrict: boolString(c.Strict),
+		EnvInstances: strings.Join(c.Instances, ","), EnvRedisProxyListen: c.RedisProxyListen, EnvRedisUpstream: c.RedisUpstream,
 	}
 	if c.Target == "" {
 		s[EnvTarget] = "(built-in reference server)"

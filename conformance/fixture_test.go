@@ -2,6 +2,8 @@ package conformance_test
 
 import (
 	"context"
+	"encoding/json"
+	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -69,4 +71,102 @@ func (r *room) barrier(ctx context.Context, from, to *Client) {
 func seq(e Event) float64 {
 	f, _ := e.Object()["seq"].(float64)
 	return f
+}
+
+// expectNoError fails the spec when err is not nil.
+func ok(err error, what string, args ...any) {
+	GinkgoHelper()
+	Expect(err).NotTo(HaveOccurred(), append([]any{what}, args...)...)
+}
+
+// waitFor waits for the first event of role r on c that matches and fails the spec
+// when none comes.
+func waitFor(ctx context.Context, c *Client, r spec.Role, what string, match func(Event) bool) Event {
+	GinkgoHelper()
+	e, err := c.WaitFor(ctx, r, match)
+	Expect(err).NotTo(HaveOccurred(), "%s never received %s (%s)", c.Actor, what, r)
+	return e
+}
+
+// field matches events whose string field name is value.
+func field(name, value string) func(Event) bool {
+	return func(e Event) bool { return e.Field(name) == value }
+}
+
+// fields matches events whose string fields have the given values.
+func fields(kv ...string) func(Event) bool {
+	return func(e Event) bool {
+		for i := 0; i+1 < len(kv); i += 2 {
+			if e.Field(kv[i]) != kv[i+1] {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// requireControl returns the control-surface client or skips the spec as missing.
+func requireControl(w *World) *Control {
+	GinkgoHelper()
+	ctl, why := w.Control()
+	if ctl == nil {
+		Skip(MissingPrefix + why)
+	}
+	return ctl
+}
+
+// nsOf returns the first namespace of event role r that admits userRole.
+func nsOf(r spec.Role, userRole string) string {
+	e := ev(r)
+	for _, ns := range e.Namespaces {
+		if n := contract.Namespace(ns); n != nil && n.Admits(userRole) {
+			return ns
+		}
+	}
+	Skip(MissingPrefix + "no namespace of " + e.Name + " admits " + userRole)
+	return ""
+}
+
+// mustJSON encodes v.
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	Expect(err).NotTo(HaveOccurred())
+	return b
+}
+
+// floodInbound posts n inbound customer messages (fresh sids) from customer to
+// business through the webhook, from workers goroutines, and returns the sids in the
+// order they were posted by each worker.
+func floodInbound(ctx context.Context, ctl *Control, customer, business string, n, workers int, text string) []string {
+	GinkgoHelper()
+	sids := make(chan string, n)
+	for i := 0; i < n; i++ {
+		sids <- TwilioSid()
+	}
+	close(sids)
+	errs := make(chan error, workers)
+	var mu sync.Mutex
+	var posted []string
+	var wg sync.WaitGroup
+	for k := 0; k < workers; k++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for sid := range sids {
+				if err := ctl.Inbound(ctx, customer, business, text, sid); err != nil {
+					errs <- err
+					return
+				}
+				mu.Lock()
+				posted = append(posted, sid)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		Expect(err).NotTo(HaveOccurred(), "inbound webhook")
+	}
+	return posted
 }

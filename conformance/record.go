@@ -44,6 +44,10 @@ const maxViolations = 5
 // maxLines bounds a transcript (a burst spec would otherwise keep thousands).
 const maxLines = 400
 
+// maxLineData bounds the payload kept on one transcript line: an oversized payload (the
+// limits specs send megabytes) is kept as its size and its first bytes.
+const maxLineData = 2048
+
 // NewRecord starts an empty record.
 func NewRecord() *Record { return &Record{start: time.Now(), stats: PayloadStats{}} }
 
@@ -52,12 +56,21 @@ func (r *Record) Add(dir, actor, event string, data any, remark string) {
 	if r == nil {
 		return
 	}
+	r.mu.Lock()
+	full := len(r.lines) > maxLines
+	r.mu.Unlock()
+	if full {
+		return
+	}
 	var raw json.RawMessage
 	if data != nil {
 		if b, err := json.Marshal(data); err == nil {
 			raw = b
 		} else {
 			raw, _ = json.Marshal(fmt.Sprint(data))
+		}
+		if len(raw) > maxLineData {
+			raw, _ = json.Marshal(fmt.Sprintf("(%d bytes) %s...", len(raw), raw[:200]))
 		}
 	}
 	r.mu.Lock()

@@ -40,8 +40,13 @@ type Target struct {
 	Redis *redistest.Redis
 	// Lacks maps a requirement (spec.Requires...) the target cannot meet to the reason.
 	Lacks map[string]string
+	// RedisFault faults the Redis of an external target's instances (REDIS_PROXY_LISTEN,
+	// REDIS_UPSTREAM); nil for the built-in target, whose redis-fault specs start a
+	// fault cluster of their own (StartFaultCluster).
+	RedisFault *RedisFault
 
-	stop func(context.Context) error
+	builtin BuiltinOptions
+	stop    func(context.Context) error
 }
 
 // Missing returns the reason the target cannot meet requirement req, or "".
@@ -80,13 +85,33 @@ func externalTarget(cfg Config, c *spec.Contract) (*Target, error) {
 		Name: cfg.Target, Instances: []string{base}, SIOPath: sioPath(cfg, c), TLS: tlsCfg,
 		Headers: cfg.Headers, ControlURL: httpBase(cfg.ControlURL), ControlToken: cfg.ControlToken,
 		Tokens: tokens, Contract: c, RateWindow: c.ByRole(spec.SendMessage).RateLimit.Window,
-		Lacks: map[string]string{
-			spec.RequiresMultiInstance: "an external TARGET is one instance to the suite",
-			spec.RequiresRedisFault:    "the suite cannot fault an external target's Redis",
-		},
+		Lacks: map[string]string{},
+	}
+	for _, u := range cfg.Instances {
+		t.Instances = append(t.Instances, httpBase(u))
 	}
 	if t.ControlURL == "" {
 		t.Lacks[spec.RequiresControl] = EnvControlURL + " is not set"
+	}
+	if len(t.Instances) < 2 {
+		t.Lacks[spec.RequiresMultiInstance] = "an external TARGET is one instance to the suite; list the others in " + EnvInstances
+	}
+	switch {
+	case cfg.RedisProxyListen == "":
+		t.Lacks[spec.RequiresRedisFault] = "the suite cannot fault an external target's Redis: set " + EnvRedisProxyListen + " and " + EnvRedisUpstream
+	case len(t.Instances) < 2:
+		t.Lacks[spec.RequiresRedisFault] = "the adapter specs need two instances: list the others in " + EnvInstances
+	case process != 1:
+		// Only one process can listen on REDIS_PROXY_LISTEN; the adapter specs are
+		// Serial, so Ginkgo runs them on process 1.
+		t.Lacks[spec.RequiresRedisFault] = "the Redis proxy runs in parallel process 1"
+	default:
+		f, err := NewRedisFault(cfg.RedisProxyListen, cfg.RedisUpstream)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", EnvRedisProxyListen, err)
+		}
+		t.RedisFault = f
+		t.stop = func(context.Context) error { return f.Close() }
 	}
 	return t, nil
 }
