@@ -3,6 +3,7 @@ package loadbench
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/utalk/rtconform/loadgen/metrics"
+	"github.com/utalk/rtconform/loadgen/results"
 	"github.com/utalk/rtconform/loadgen/sioconn"
 	"github.com/utalk/rtconform/spec"
 )
@@ -245,5 +248,49 @@ func TestOptionsRefuseMissingTools(t *testing.T) {
 	_, err := Options{Rtconform: "/nonexistent/rtconform", ArtilleryDir: t.TempDir(), NodeServerDir: t.TempDir()}.withDefaults()
 	if err == nil || !strings.Contains(err.Error(), "rtconform binary") || !strings.Contains(err.Error(), "npm ci") {
 		t.Errorf("got %v, want the missing binary and npm installs named", err)
+	}
+}
+
+func TestPairSecondsAndMedian(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	mk := func(vals ...time.Duration) string {
+		h := metrics.NewHistogram()
+		for _, v := range vals {
+			_ = h.RecordValue(metrics.Micros(v))
+		}
+		s, err := encodeHist(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	interval := func(endSec float64, phase string, v time.Duration) results.Interval {
+		s := metrics.NewSnapshot()
+		_ = s.Hist(metrics.ReplyLatency).RecordValue(metrics.Micros(v))
+		enc, err := s.Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return results.Interval{T: endSec, Seconds: 1, Phase: phase, Data: *enc}
+	}
+	// Our run started 0.3 s before the raw client's first steady second.
+	raw := []RawPeriod{{Start: start.Add(300 * time.Millisecond), Latency: mk(2 * time.Millisecond)},
+		{Start: start.Add(1300 * time.Millisecond), Latency: mk(10 * time.Millisecond)},
+		{Start: start.Add(9 * time.Second), Latency: mk(time.Millisecond)}} // no interval of ours near it
+	ours := []results.Interval{interval(1, "steady", 3*time.Millisecond), interval(2, "steady", 9*time.Millisecond),
+		interval(3, "drain", time.Second)}
+	got, err := pairSeconds(raw, ours, start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	near := func(a, b float64) bool { return math.Abs(a-b) <= b/100 } // HDR: 3 significant digits
+	if len(got) != 2 || !near(got[0][0], 2) || !near(got[0][1], 3) || !near(got[1][0], 10) || !near(got[1][1], 9) {
+		t.Fatalf("pairs %v, want [[2 3] [10 9]]", got)
+	}
+	if m := medianDiff(got); math.Abs(m) > 0.01 {
+		t.Errorf("median of +1 and -1: %v, want 0", m)
+	}
+	if m := medianDiff([][2]float64{{1, 2}, {1, 5}, {1, 1.5}}); m != 1 {
+		t.Errorf("median %v, want 1", m)
 	}
 }

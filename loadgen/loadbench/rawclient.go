@@ -50,10 +50,12 @@ type RawResult struct {
 	Failures Failures `json:"failures"`
 }
 
-// RawPeriod is one second of the raw client's steady part.
+// RawPeriod is one second of the raw client's steady part: its replies, and the
+// latency of the messages intended in that second (encoded as Latency).
 type RawPeriod struct {
-	Start time.Time `json:"start"`
-	Acked int64     `json:"acked"`
+	Start   time.Time `json:"start"`
+	Acked   int64     `json:"acked"`
+	Latency string    `json:"latencyHistogram,omitempty"`
 }
 
 type rawConn struct {
@@ -80,13 +82,19 @@ func RunRaw(ctx context.Context, cfg RawConfig) (*RawResult, error) {
 	steadyAt := start.Add(cfg.Warmup)
 	end := steadyAt.Add(cfg.Duration)
 	buckets := make([]atomic.Int64, int(cfg.Duration/time.Second)+2)
+	perSecond := make([]*hdr.Histogram, len(buckets))
+	for i := range perSecond {
+		perSecond[i] = metrics.NewHistogram()
+	}
 	onReply := func(intended, now time.Time) {
 		acked.Add(1)
 		if intended.Before(steadyAt) || !intended.Before(end) {
 			return // warm-up: not recorded
 		}
+		v := metrics.Micros(now.Sub(intended))
 		histMu.Lock()
-		_ = hist.RecordValue(metrics.Micros(now.Sub(intended)))
+		_ = hist.RecordValue(v)
+		_ = perSecond[int(intended.Sub(steadyAt)/time.Second)].RecordValue(v)
 		histMu.Unlock()
 		if now.After(steadyAt) && now.Before(end) {
 			buckets[int(now.Sub(steadyAt)/time.Second)].Add(1)
@@ -168,10 +176,15 @@ func RunRaw(ctx context.Context, cfg RawConfig) (*RawResult, error) {
 		c.ws.Close()
 	}
 	res.Acked = acked.Load()
-	for i := 0; i < int(cfg.Duration/time.Second); i++ {
-		res.Steady = append(res.Steady, RawPeriod{Start: steadyAt.Add(time.Duration(i) * time.Second), Acked: buckets[i].Load()})
-	}
 	histMu.Lock()
+	for i := 0; i < int(cfg.Duration/time.Second); i++ {
+		enc, err := encodeHist(perSecond[i])
+		if err != nil {
+			histMu.Unlock()
+			return nil, err
+		}
+		res.Steady = append(res.Steady, RawPeriod{Start: steadyAt.Add(time.Duration(i) * time.Second), Acked: buckets[i].Load(), Latency: enc})
+	}
 	enc, err := encodeHist(hist)
 	histMu.Unlock()
 	if err != nil {
