@@ -94,7 +94,7 @@ func (s *Server) onEvent(ss *session, args []any) {
 		return
 	}
 	// schema
-	if err := e.Validate(payload); err != nil {
+	if err := s.validate(e, payload); err != nil {
 		r.validationError(err)
 		return
 	}

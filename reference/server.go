@@ -41,6 +41,7 @@ type Server struct {
 	nsps     map[string]socket.Namespace
 	handler  http.Handler
 	handlers map[spec.Role]func(*request)
+	fast     map[spec.Role]fastCheck // schema shortcuts in force (fastcheck.go)
 
 	channels *channelMap
 	media    *mediaStore
@@ -99,6 +100,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.handlers = s.eventHandlers()
+	s.fast = fastChecks(s.c)
 	s.setupSocketIO()
 	s.setupClusterOps()
 	s.handler = s.routes()
