@@ -45,12 +45,22 @@ type engine struct {
 	rate     atomic.Value // float64
 	rssNow   atomic.Int64
 	rssFirst atomic.Int64
-	skipped  atomic.Int64
+	// rssSamples are the target's RSS readings; loadStart is when the phases began.
+	rssMu      sync.Mutex
+	rssSamples []rssSample
+	loadStart  atomic.Int64
+	skipped    atomic.Int64
 
 	rngMu sync.Mutex
 	rng   *rand.Rand
 	sids  sync.Map // Twilio sids of customer messages sent
 	rr    map[string]*atomic.Uint64
+}
+
+// rssSample is one reading of the target's RSS.
+type rssSample struct {
+	at    time.Time
+	bytes int64
 }
 
 // nextID returns a new id, unique across shards and runs: runTag.idTag.kind.n.

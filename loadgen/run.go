@@ -105,6 +105,7 @@ func (e *engine) run(ctx context.Context, w *results.Writer, settings results.Se
 		return nil, fmt.Errorf("%w: none of %d users connected to %s", ErrUnreachable, len(e.users), e.cfg.Target)
 	}
 	e.rssFirst.Store(e.rssNow.Load())
+	e.loadStart.Store(time.Now().UnixNano())
 	scale := float64(len(e.convs)) / float64(max(1, e.sc.Users.Conversations))
 	sched := newSchedule(e.sc.Phases, scale)
 	phaseStart := time.Now()
@@ -263,6 +264,9 @@ func (e *engine) sampleRSS(ctx context.Context) {
 	for {
 		if v, err := e.rss(ctx); err == nil {
 			e.rssNow.Store(v)
+			e.rssMu.Lock()
+			e.rssSamples = append(e.rssSamples, rssSample{at: time.Now(), bytes: v})
+			e.rssMu.Unlock()
 		}
 		select {
 		case <-ctx.Done():
