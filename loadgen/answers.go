@@ -143,7 +143,7 @@ func (v *vu) onMessageNew(m object, now time.Time) {
 // onSynced counts the messages a re-sync brought back and marks them seen.
 func (v *vu) onSynced(m object) {
 	e := v.e
-	n := int64(0)
+	n, recovered := int64(0), int64(0)
 	elements(m.get("messages"), func(msg object) {
 		if msg.str(e.ev.send.Access.Field) != v.conv.id {
 			return
@@ -154,6 +154,14 @@ func (v *vu) onSynced(m object) {
 		v.lastSeq = max(v.lastSeq, seq)
 		v.mu.Unlock()
 		n++
+		// A message sent while this member was being dropped: it missed the live
+		// delivery, and the re-sync brought it back.
+		if e.fan.recover(msg.str(e.ev.send.IdempotencyKey), v.id) {
+			recovered++
+		}
 	})
-	e.rec.Count(func(c *metrics.Counts) { c.Resynced += n })
+	e.rec.Count(func(c *metrics.Counts) {
+		c.Resynced += n
+		c.FanoutRecovered += recovered
+	})
 }

@@ -64,7 +64,7 @@ func TestCustomerMessagesReachAgents(t *testing.T) {
 	if want := c.MessagesSent + 2*inbound; allLive && c.FanoutExpected != want {
 		t.Errorf("fan-out expected %d, want %d (%d sends, %d inbound)", c.FanoutExpected, want, c.MessagesSent, inbound)
 	}
-	if c.FanoutDelivered == 0 || c.FanoutDelivered+c.FanoutLost != c.FanoutExpected || c.Unmatched != 0 {
+	if c.FanoutDelivered == 0 || c.FanoutDelivered+c.FanoutLost+c.FanoutRecovered != c.FanoutExpected || c.Unmatched != 0 {
 		t.Errorf("fan-out %d delivered + %d lost of %d expected, %d unmatched", c.FanoutDelivered, c.FanoutLost, c.FanoutExpected, c.Unmatched)
 	}
 }

@@ -55,6 +55,26 @@ func (f *fanout) deliver(mid string, id int, now time.Time) (time.Duration, bool
 	return now.Sub(e.start), true
 }
 
+// recover marks mid received by id through a re-sync rather than live; it reports
+// whether that delivery was still awaited.
+func (f *fanout) recover(mid string, id int) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	e := f.entries[mid]
+	if e == nil {
+		return false
+	}
+	if got, ok := e.expect[id]; !ok || got {
+		return false
+	}
+	e.expect[id] = true
+	e.left--
+	if e.left == 0 {
+		delete(f.entries, mid)
+	}
+	return true
+}
+
 // known reports whether mid is still awaited by someone.
 func (f *fanout) known(mid string) bool {
 	f.mu.Lock()

@@ -24,6 +24,9 @@ type Counts struct {
 	FanoutExpected  int64 `json:"fanoutExpected"`
 	FanoutDelivered int64 `json:"fanoutDelivered"`
 	FanoutLost      int64 `json:"fanoutLost"`
+	// FanoutRecovered deliveries did not come live (the member was disconnected)
+	// but came back in the member's re-sync: Expected = Delivered + Lost + Recovered.
+	FanoutRecovered int64 `json:"fanoutRecovered,omitempty"`
 	Duplicates      int64 `json:"duplicates"`
 	OutOfOrder      int64 `json:"outOfOrder"`
 	// Unmatched deliveries carry a messageId this run did not send (other clients).
@@ -52,6 +55,7 @@ func (c *Counts) Add(o *Counts) {
 	c.FanoutExpected += o.FanoutExpected
 	c.FanoutDelivered += o.FanoutDelivered
 	c.FanoutLost += o.FanoutLost
+	c.FanoutRecovered += o.FanoutRecovered
 	c.Duplicates += o.Duplicates
 	c.OutOfOrder += o.OutOfOrder
 	c.Unmatched += o.Unmatched

@@ -33,6 +33,9 @@ func Markdown(w io.Writer, s *Summary) error {
 		{"fan-out expected", c.FanoutExpected}, {"fan-out delivered", c.FanoutDelivered}, {"fan-out lost", c.FanoutLost},
 		{"duplicated deliveries", c.Duplicates}, {"out-of-order deliveries", c.OutOfOrder}, {"unmatched deliveries", c.Unmatched},
 		{"re-synced messages", c.Resynced}, {"pending at end", s.Pending}, {"fan-out pending at end", s.FanPending}}
+	if c.FanoutRecovered > 0 {
+		rows = append(rows, [2]any{"fan-out recovered by re-sync", c.FanoutRecovered})
+	}
 	for _, r := range rows {
 		fmt.Fprintf(&b, "| %s | %d |\n", r[0], r[1])
 	}
