@@ -74,6 +74,11 @@ func (a *Acked) markdown(b *strings.Builder, o *Options, judged bool) {
 	}
 	fmt.Fprintf(b, "Same server (bench/node/server.js, a fresh process per client run), same workload: %d connections, each sending the send-message event and waiting for its reply, %s; %s steady; %d rounds, alternating which client goes first. Client CPU from /proc (process tree, user+system) over each client's steady window: its own reporting periods less the first and last.\n\n",
 		o.Connections, think, o.Duration, o.Rounds)
+	if judged {
+		b.WriteString("Ours: `rtconform load`, closed model, one user and conversation per connection, each with its own token, waiting for the reply event matched by messageId (reply timeout: the contract's 10 s). " +
+			"Artillery: its socketio engine over websocket, one token per user from a payload file, `namespace` beside `emit`, `acknowledge` matching `$.0.event` to the reply's name so that each user waits for each reply, `config.timeout` 10 (Artillery applies it to `response` waits; an ack wait has no timeout of its own, so a lost ack would leave a user unfinished, counted as a failed user). " +
+			"Its engine connects the root namespace first, then the event's. The server answers a send with the reply event and conversation:updated, plus the ack when asked: Artillery decodes three frames per message, ours two.\n\n")
+	}
 	fmt.Fprintf(b, "| client | round | window s | acked | CPU s | acked/CPU-s | CPU ms per 1k | of it kernel | acked/s | reply p99 ms | whole-process acked/CPU-s | peak RSS MiB | failures |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	all := append(append(append([]ClientMeasure(nil), a.Ours...), a.Artillery...), a.Raw...)
 	for _, m := range all {
