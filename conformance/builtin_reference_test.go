@@ -2,7 +2,9 @@ package conformance_test
 
 import (
 	"context"
+	"log/slog"
 	"net"
+	"os"
 	"strconv"
 	"time"
 
@@ -14,6 +16,9 @@ import (
 // The built-in target: only the test binary links the reference server, so the
 // conformance package itself never depends on it.
 func init() { conformance.StartBuiltin = startReference }
+
+// envReferenceLog, when set, sends the built-in servers' logs to stderr.
+const envReferenceLog = "CONFORMANCE_REFERENCE_LOG"
 
 // Fast heartbeats for the built-in target, so dead transports are noticed in seconds.
 const (
@@ -29,6 +34,9 @@ func startReference(ctx context.Context, o conformance.BuiltinOptions) (conforma
 	cfg := reference.Config{
 		Addr: "127.0.0.1:0", JWTSecret: o.JWTSecret, Contract: c,
 		PingInterval: builtinPingInterval, PingTimeout: builtinPingTimeout, RateWindow: o.RateWindow,
+	}
+	if os.Getenv(envReferenceLog) != "" {
+		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	if o.RedisAddr != "" {
 		host, port, err := net.SplitHostPort(o.RedisAddr)

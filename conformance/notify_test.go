@@ -124,3 +124,13 @@ var _ = Describe("health", Label("contract"), func() {
 		}
 	})
 })
+
+var _ = Describe("metrics", Label("contract"), func() {
+	It("sends admins metrics:snapshot at its interval, valid against the contract", clause(spec.PayloadClause(spec.MetricsSnapshot)), func(ctx SpecContext) {
+		w := NewWorld()
+		e := ev(spec.MetricsSnapshot)
+		admin := connect(ctx, w, w.User("admin"), nsOf(spec.MetricsSnapshot, "admin"))
+		got := waitFor(ctx, admin, spec.MetricsSnapshot, "metrics:snapshot", nil)
+		Expect(e.Validate(got.Data)).To(Succeed(), "metrics:snapshot payload")
+	})
+})

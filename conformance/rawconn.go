@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -45,11 +46,11 @@ func (w *World) DialRaw(ctx context.Context, u User, ns string, readBuffer int) 
 		HandshakeTimeout: w.WaitTimeout(),
 		TLSClientConfig:  w.T.TLS,
 		NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-			if tc, ok := c.(*net.TCPConn); ok && readBuffer > 0 {
-				_ = tc.SetReadBuffer(readBuffer)
+			d := net.Dialer{}
+			if readBuffer > 0 {
+				d.Control = func(_, _ string, c syscall.RawConn) error { return setReadBuffer(c, readBuffer) }
 			}
-			return c, err
+			return d.DialContext(ctx, network, addr)
 		},
 	}
 	ws, _, err := d.DialContext(ctx, wsURL.String(), w.T.Headers.Clone())

@@ -202,42 +202,46 @@ var _ = Describe("reconnect", Label("reconnect"), func() {
 
 	It("keeps every page under maxPayloadBytes however large the messages", clause("reconnect.paging"), func(ctx SpecContext) {
 		w := NewWorld()
-		r := newRoom(ctx, w)
 		limit := contract.Limits.MaxPayloadBytes
 		text := make([]byte, contract.Limits.MaxTextLength)
 		for i := range text {
 			text[i] = 'a' + byte(i%26)
 		}
-		// More than one payload limit of text, from several sockets so no socket
-		// reaches its rate limit.
+		// More than one payload limit of text, written while no member is connected.
 		n := limit/len(text) + 20
-		perSocket := ev(spec.SendMessage).RateLimit.Limit - 5
-		senders := (n + perSocket - 1) / perSocket
-		u := r.a.User
+		u := w.User("agent")
+		var conv string
 		var ids []string
-		for k := 0; k < senders && len(ids) < n; k++ {
-			c := r.a
-			if k > 0 {
-				c = connect(ctx, w, u, r.ns)
-			}
-			for i := 0; i < perSocket && len(ids) < n; i++ {
-				p := w.Text(r.conv, string(text))
-				accepted(ctx, c, r.send, p)
-				ids = append(ids, w.MessageID(p))
-			}
-			if k > 0 {
+		if ctl, _ := w.Control(); ctl != nil {
+			// Inbound webhooks: no rate limit, nobody to deliver to.
+			business, customer := UniquePhone("415"), UniquePhone("555")
+			ok(ctl.RegisterChannel(ctx, w, business), "registerChannel")
+			conv = "conv_" + customer + "_" + business
+			ok(joinOnce(ctx, w, u, appNS(), ev(spec.JoinConversation), conv), "join")
+			ids = floodInbound(ctx, ctl, customer, business, n, 1, string(text))
+		} else {
+			// Sends from short-lived sockets, each under its rate limit.
+			conv = ConversationID()
+			send := ev(spec.SendMessage)
+			perSocket := send.RateLimit.Limit - 5
+			for len(ids) < n {
+				c := connect(ctx, w, u, appNS())
+				for i := 0; i < perSocket && len(ids) < n; i++ {
+					p := w.Text(conv, string(text))
+					accepted(ctx, c, send, p)
+					ids = append(ids, w.MessageID(p))
+				}
 				c.Close()
 			}
 		}
-		r.b.Close()
-		back := connect(ctx, w, r.b.User, r.ns)
-		s := catchUp(ctx, back, r.conv, 0, contract.Limits.SyncPageMax)
+		back := connect(ctx, w, u, appNS())
+		s := catchUp(ctx, back, conv, 0, contract.Limits.SyncPageMax)
 		Expect(len(s.pages)).To(BeNumerically(">=", 2), "%d messages of %d bytes came in one page", n, len(text))
 		for i, p := range s.pages {
 			b := len(mustJSON(p.Data))
 			Expect(b).To(BeNumerically("<=", limit), "page %d of state:synced is %d bytes, over maxPayloadBytes %d", i, b, limit)
 		}
-		Expect(s.ids(r.send.IdempotencyKey)).To(Equal(ids))
+		Expect(s.ids(ev(spec.SendMessage).IdempotencyKey)).To(Equal(ids))
 		expectRun(s.messages, 1)
 	})
 

@@ -57,7 +57,7 @@ func (r *Record) Add(dir, actor, event string, data any, remark string) {
 		return
 	}
 	r.mu.Lock()
-	full := len(r.lines) > maxLines
+	full := len(r.lines) > maxLines && dir != "note"
 	r.mu.Unlock()
 	if full {
 		return
@@ -78,7 +78,7 @@ func (r *Record) Add(dir, actor, event string, data any, remark string) {
 	if len(r.lines) == maxLines {
 		r.lines = append(r.lines, verdict.Line{At: time.Since(r.start), Dir: "note", Remark: "transcript truncated"})
 	}
-	if len(r.lines) > maxLines {
+	if len(r.lines) > maxLines && dir != "note" {
 		return
 	}
 	r.lines = append(r.lines, verdict.Line{At: time.Since(r.start), Dir: dir, Actor: actor, Event: event, Data: raw, Remark: remark})
