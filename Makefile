@@ -54,8 +54,9 @@ conformance: ## the conformance suite against TARGET (or the in-process referenc
 load: ## a load scenario: make load SCENARIO=scenarios/NAME.yaml
 	$(GO) run ./cmd/rtconform load --scenario $(SCENARIO) $(ARGS)
 
-report: ## render reports from the results files in REPORT_DIR (default reports)
-	$(GO) run ./cmd/rtconform report $(ARGS) $(REPORT_DIR)
+report: ## re-render a load run's reports from its results files: make report DIR=reports/load/<run>
+	@test -n "$(DIR)" || { echo "make report: set DIR to a load run directory, e.g. DIR=reports/latest/load"; exit 2; }
+	$(GO) run ./cmd/rtconform report $(ARGS) $(DIR)
 
 bench: build bench/node/node_modules ## Go reference server vs Node socket.io 4.8, side by side (writes reports/bench)
 	$(GO) run ./cmd/rtbench --go $(BIN) --out $(REPORT_DIR)/bench $(ARGS)

@@ -43,14 +43,14 @@ func ConfigFromEnv(getenv func(string) string, args []string) (Config, error) {
 	}
 	port := fs.String("port", env(EnvPort, "3001"), "TCP port ($PORT)")
 	addr := fs.String("addr", "", "listen address host:port; overrides --port")
-	fs.StringVar(&cfg.JWTSecret, "jwt-secret", env(EnvJWTSecret, ""), "HS256 secret of the users' tokens ($JWT_SECRET, required)")
+	fs.StringVar(&cfg.JWTSecret, "jwt-secret", "", "HS256 secret of the users' tokens ($JWT_SECRET, required)")
 	cors := fs.String("cors-origin", env(EnvCORSOrigin, DefaultCORSOrigins), "comma-separated browser origins allowed with credentials, or * ($CORS_ORIGIN)")
 	fs.StringVar(&cfg.Redis.Host, "redis-host", env(EnvRedisHost, ""), "Redis host; empty runs in memory ($REDIS_HOST)")
 	redisPort := fs.String("redis-port", env(EnvRedisPort, "6379"), "Redis port ($REDIS_PORT)")
-	fs.StringVar(&cfg.Redis.Password, "redis-password", env(EnvRedisPassword, ""), "Redis password ($REDIS_PASSWORD)")
+	fs.StringVar(&cfg.Redis.Password, "redis-password", "", "Redis password ($REDIS_PASSWORD)")
 	fs.StringVar(&cfg.Redis.Prefix, "redis-prefix", env(EnvRedisPrefix, "utalk:"), "prefix of every Redis key and channel ($REDIS_PREFIX)")
-	fs.StringVar(&cfg.ControlToken, "control-token", env(EnvControlToken, ""), "bearer token required on /control/* ($CONTROL_TOKEN)")
-	fs.StringVar(&cfg.TwilioAuthToken, "twilio-auth-token", env(EnvTwilioAuthToken, ""), "checks X-Twilio-Signature on the webhooks ($TWILIO_AUTH_TOKEN)")
+	fs.StringVar(&cfg.ControlToken, "control-token", "", "bearer token required on /control/* ($CONTROL_TOKEN)")
+	fs.StringVar(&cfg.TwilioAuthToken, "twilio-auth-token", "", "checks X-Twilio-Signature on the webhooks ($TWILIO_AUTH_TOKEN)")
 	channels := fs.String("channel-numbers", env(EnvChannelNumbers, ""), "business numbers, +14155550100=tenantA/ws1,... ($CHANNEL_NUMBERS)")
 	contract := fs.String("contract", env(EnvContract, ""), "path of a variant contract; default the embedded one ($CONTRACT)")
 	fs.DurationVar(&cfg.PingInterval, "ping-interval", 0, "Engine.IO ping interval (default the contract's)")
@@ -70,6 +70,17 @@ func ConfigFromEnv(getenv func(string) string, args []string) (Config, error) {
 	}
 	if fs.NArg() > 0 {
 		return Config{}, fmt.Errorf("%w: unexpected argument %q", ErrInvalidConfig, fs.Arg(0))
+	}
+	// Secrets take their variables after parsing, never as flag defaults: the usage
+	// text (printed on --help and on any bad flag) would show them in CI logs.
+	for _, sec := range []struct {
+		v    *string
+		name string
+	}{{&cfg.JWTSecret, EnvJWTSecret}, {&cfg.Redis.Password, EnvRedisPassword},
+		{&cfg.ControlToken, EnvControlToken}, {&cfg.TwilioAuthToken, EnvTwilioAuthToken}} {
+		if *sec.v == "" {
+			*sec.v = env(sec.name, "")
+		}
 	}
 	cfg.Addr = *addr
 	if cfg.Addr == "" {

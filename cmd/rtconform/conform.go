@@ -69,6 +69,10 @@ func runConform(ctx context.Context, env environment, args []string) int {
 		fmt.Fprintf(env.Stderr, "rtconform conform: %v\n", err)
 		return exit.Usage
 	}
+	if _, err := spec.LoadOrDefault(cfg.ContractPath); err != nil {
+		fmt.Fprintf(env.Stderr, "rtconform conform: CONTRACT: %v\n", err)
+		return exit.Usage
+	}
 	bin := filepath.Join(*cache, "conformance.test")
 	if err := buildSuite(ctx, env.Stderr, bin); err != nil {
 		fmt.Fprintf(env.Stderr, "rtconform conform: build the suite: %v\n", err)
@@ -100,6 +104,12 @@ func runConform(ctx context.Context, env environment, args []string) int {
 		return exit.Unreachable
 	}
 	printSummary(env.Stdout, res, cfg.ReportDir)
+	if res.Outcome == verdict.OutcomePass && specsRun(res) == 0 {
+		// A gate must never pass having checked nothing: a label filter or focus with
+		// a typo selects no spec.
+		fmt.Fprintf(env.Stderr, "rtconform conform: no spec ran (labels %q, focus %q): nothing was checked\n", *labels, *focus)
+		return exit.Usage
+	}
 	switch res.Outcome {
 	case verdict.OutcomePass:
 		return exit.Pass
@@ -204,4 +214,17 @@ func defaultCache() string {
 		dir = os.TempDir()
 	}
 	return filepath.Join(dir, "rtconform", "conformance")
+}
+
+// specsRun counts the specs that passed or failed (not skipped) in the results.
+func specsRun(r *verdict.Results) int {
+	n := 0
+	for _, c := range r.Clauses {
+		for _, sp := range c.Specs {
+			if sp.State == "passed" || sp.State == "failed" {
+				n++
+			}
+		}
+	}
+	return n
 }

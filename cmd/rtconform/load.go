@@ -45,7 +45,7 @@ func runLoad(ctx context.Context, env environment, args []string) int {
 	fs.StringVar(&f.shard, "shard", "1/1", "this process's shard i/n (1-based), users split by conversation")
 	fs.StringVar(&f.out, "out", "", "run directory (default reports/load/<run-id>)")
 	fs.StringVar(&f.runID, "run-id", "", "run id (default $RUN_ID, then <scenario>-<time>)")
-	fs.StringVar(&f.contract, "contract", "", "contract document (default the scenario's, then the embedded one)")
+	fs.StringVar(&f.contract, "contract", "", "contract document (default $CONTRACT, then the scenario's, then the embedded one)")
 	fs.BoolVar(&f.debugSamples, "debug-samples", false, "also write every raw latency to samples.json (tests)")
 	fs.DurationVar(&f.duration, "duration", 0, "scale the scenario's phases (and timed events) to total this, e.g. 1m for a quick soak check")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a pprof CPU profile of the generator to this file")
@@ -109,10 +109,7 @@ func (f loadFlags) config(env environment) (loadgen.Config, error) {
 		}
 		notes = append(notes, fmt.Sprintf("scenario scaled with --duration %s: phases of %s x %.4g (rates unchanged)", f.duration, planned, factor))
 	}
-	cpath := f.contract
-	if cpath == "" {
-		cpath = sc.Target.Contract
-	}
+	cpath := first(f.contract, env.Getenv("CONTRACT"), sc.Target.Contract)
 	c, err := spec.LoadOrDefault(cpath)
 	if err != nil {
 		return loadgen.Config{}, err

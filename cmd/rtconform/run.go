@@ -28,6 +28,8 @@ scenarios/seed-baseline.yaml), against TARGET, and writes one report:
   <out>/conformance/   the suite's report.html, report.json, junit.xml
   <out>/load/          the load run's results files, report.html, summary.json
 
+Only these entries of <out> are replaced; anything else there is left alone.
+
 Without TARGET the conformance suite starts the reference server itself (two instances
 over real Redis where Docker or a redis-server binary is available, else one in-memory
 instance with the multi-instance clauses Missing), and the load step starts one
@@ -45,7 +47,7 @@ func runMain(ctx context.Context, env environment, args []string) int {
 	exit := spec.Default().ExitCodes
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	out := fs.String("out", filepath.Join("reports", "latest"), "report directory (emptied first)")
+	out := fs.String("out", filepath.Join("reports", "latest"), "report directory (its previous run's entries are replaced)")
 	scenarioFile := fs.String("scenario", filepath.Join("scenarios", "seed-baseline.yaml"), "load scenario")
 	labels := fs.String("labels", "", "conformance label filter, e.g. '!slow'")
 	noLoad := fs.Bool("no-load", false, "run the conformance suite only")
@@ -64,7 +66,7 @@ func runMain(ctx context.Context, env environment, args []string) int {
 		fmt.Fprintf(env.Stderr, "rtconform run: scenario: %v\n", err)
 		return exit.Usage
 	}
-	if err := os.RemoveAll(*out); err != nil {
+	if err := clearReport(*out); err != nil {
 		fmt.Fprintf(env.Stderr, "rtconform run: %v\n", err)
 		return exit.Usage
 	}
@@ -84,7 +86,13 @@ func runMain(ctx context.Context, env environment, args []string) int {
 	if ctx.Err() != nil {
 		return exit.Unreachable
 	}
-	if !*noLoad {
+	skipLoad := *noLoad
+	if conformCode == exit.Unreachable && env.Getenv("TARGET") != "" {
+		// The target did not answer the suite: a load run would only say so again.
+		fmt.Fprintln(env.Stderr, "== 2/2 load: skipped, the target is unreachable ==")
+		skipLoad = true
+	}
+	if !skipLoad {
 		fmt.Fprintln(env.Stderr, "== 2/2 load:", *scenarioFile, "==")
 		runLoad(ctx, env, []string{"--scenario", *scenarioFile, "--out", filepath.Join(*out, runreport.LoadDir)})
 	}
@@ -94,9 +102,8 @@ func runMain(ctx context.Context, env environment, args []string) int {
 		fmt.Fprintf(env.Stderr, "rtconform run: %v\n", err)
 		return exit.Usage
 	}
-	if *noLoad {
-		s.Problems = nil
-		s.Load = nil
+	if skipLoad {
+		s.SkipLoad(map[bool]string{true: "--no-load", false: "the target is unreachable"}[*noLoad])
 	}
 	if err := runreport.Write(*out, s); err != nil {
 		fmt.Fprintf(env.Stderr, "rtconform run: write the report: %v\n", err)
@@ -127,4 +134,16 @@ func overlay(getenv func(string) string, set map[string]string) func(string) str
 		}
 		return getenv(k)
 	}
+}
+
+// clearReport removes the entries a previous run wrote into dir, and nothing else:
+// --out may name a directory that holds other files.
+func clearReport(dir string) error {
+	for _, name := range []string{runreport.ConformanceDir, runreport.LoadDir, runreport.IndexHTML,
+		runreport.SummaryJSON, runreport.JUnitXML} {
+		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -126,3 +126,27 @@ func tail(ee *exec.ExitError) string {
 	}
 	return s
 }
+
+// TestClearReportKeepsOtherFiles: --out may name a directory with other files (a
+// checkout, say); only the previous run's own entries are replaced.
+func TestClearReportKeepsOtherFiles(t *testing.T) {
+	dir := t.TempDir()
+	for _, p := range []string{".git/HEAD", "important.txt", "conformance/report.json", "load/summary.json", "index.html"} {
+		full := filepath.Join(dir, p)
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := clearReport(dir); err != nil {
+		t.Fatal(err)
+	}
+	for p, keep := range map[string]bool{".git/HEAD": true, "important.txt": true, "conformance": false, "load": false, "index.html": false} {
+		_, err := os.Stat(filepath.Join(dir, p))
+		if (err == nil) != keep {
+			t.Errorf("%s: exists=%v, want %v", p, err == nil, keep)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/utalk/rtconform/report/loadreport"
@@ -44,12 +45,14 @@ type Summary struct {
 	Target   string    `json:"target"`
 	Contract string    `json:"contractHash"`
 	// Lines are the short verdict printed on the terminal.
-	Lines       []string             `json:"lines"`
-	Conformance *verdict.Results     `json:"conformance,omitempty"`
-	Load        *loadreport.Summary  `json:"load,omitempty"`
-	Missing     []verdict.Clause     `json:"missingClauses,omitempty"`
-	Breaches    []string             `json:"breaches,omitempty"`
-	Problems    []string             `json:"problems,omitempty"`
+	Lines       []string            `json:"lines"`
+	Conformance *verdict.Results    `json:"conformance,omitempty"`
+	Load        *loadreport.Summary `json:"load,omitempty"`
+	Missing     []verdict.Clause    `json:"missingClauses,omitempty"`
+	Breaches    []string            `json:"breaches,omitempty"`
+	Problems    []string            `json:"problems,omitempty"`
+	// LoadSkipped says why the load step did not run, when it did not.
+	LoadSkipped string `json:"loadSkipped,omitempty"`
 	exit        spec.ExitCodes
 }
 
@@ -108,6 +111,9 @@ func (s *Summary) judge() {
 		}
 		line := fmt.Sprintf("conformance: %s (%s)", c.Outcome, c.Summary)
 		s.Lines = append(s.Lines, line)
+		if c.Message != "" {
+			s.Lines = append(s.Lines, "  why: "+c.Message)
+		}
 		switch c.Outcome {
 		case verdict.OutcomeFail:
 			s.Verdict = ConformanceFailed
@@ -138,10 +144,13 @@ func (s *Summary) judge() {
 			}
 		}
 	}
+	if s.LoadSkipped != "" {
+		s.Lines = append(s.Lines, "load: not run ("+s.LoadSkipped+")")
+	}
 	if len(s.Problems) > 0 && s.Verdict == Pass {
 		s.Verdict = Unreachable
 	}
-	if n := len(s.Missing); n > 0 {
+	if n := len(s.Missing); n > 0 && s.Verdict != Unreachable {
 		s.Lines = append(s.Lines, fmt.Sprintf("%d clauses Missing (not checked against this target):", n))
 		for _, g := range s.MissingByReason() {
 			s.Lines = append(s.Lines, fmt.Sprintf("  %d: %s", len(g.Clauses), g.Reason))
@@ -176,4 +185,18 @@ func (s *Summary) MissingByReason() []MissingGroup {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return len(out[i].Clauses) > len(out[j].Clauses) })
 	return out
+}
+
+// SkipLoad records that the load step did not run, and why, and judges again.
+func (s *Summary) SkipLoad(why string) {
+	s.Load = nil
+	var keep []string
+	for _, p := range s.Problems {
+		if !strings.Contains(p, "load run") {
+			keep = append(keep, p)
+		}
+	}
+	s.Problems, s.Lines, s.Missing, s.Breaches = keep, nil, nil, nil
+	s.LoadSkipped = why
+	s.judge()
 }

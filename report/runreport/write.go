@@ -126,14 +126,14 @@ Verdict: {{.Verdict}} (exit {{.ExitCode}})</div>
 <h2>Reports</h2>
 <ul>
 <li><a href="conformance/report.html">Conformance: every clause with its verdict, what was sent and what came back</a> (<a href="conformance/report.json">json</a>, <a href="conformance/junit.xml">junit</a>)</li>
-<li><a href="load/report.html">Load: latency and throughput over time, percentiles, errors</a> (<a href="load/summary.json">json</a>, <a href="load/summary.md">markdown</a>)</li>
+{{if .Load}}<li><a href="load/report.html">Load: latency and throughput over time, percentiles, errors</a> (<a href="load/summary.json">json</a>, <a href="load/summary.md">markdown</a>)</li>{{else}}<li>Load: not run{{with .LoadSkipped}} ({{.}}){{end}}</li>{{end}}
 <li><a href="junit.xml">junit.xml</a> and <a href="summary.json">summary.json</a> of this run</li>
 </ul>
 {{with .Breaches}}<h2>Thresholds breached</h2><ul>{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{with .Conformance}}{{if .Summary.Fail}}<h2>Failed clauses</h2><table><tr><th>clause</th><th>why</th></tr>
 {{range .Clauses}}{{if eq .Verdict "fail"}}<tr><td><code>{{.ID}}</code><br>{{.Title}}</td><td>{{.Reason}}</td></tr>{{end}}{{end}}</table>{{end}}{{end}}
-{{with .MissingByReason}}<h2>Missing clauses, by reason</h2><table><tr><th>count</th><th>reason</th><th>clauses</th></tr>
-{{range .}}<tr><td>{{len .Clauses}}</td><td>{{.Reason}}</td><td>{{range .Clauses}}<code>{{.}}</code> {{end}}</td></tr>{{end}}</table>{{end}}
+{{if ne .Verdict "unreachable"}}{{with .MissingByReason}}<h2>Missing clauses, by reason</h2><table><tr><th>count</th><th>reason</th><th>clauses</th></tr>
+{{range .}}<tr><td>{{len .Clauses}}</td><td>{{.Reason}}</td><td>{{range .Clauses}}<code>{{.}}</code> {{end}}</td></tr>{{end}}</table>{{end}}{{end}}
 {{with .Problems}}<h2>Problems</h2><ul>{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}
 </body></html>
 `))
