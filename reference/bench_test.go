@@ -2,6 +2,9 @@ package reference
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -52,4 +55,24 @@ func BenchmarkAckedSend(b *testing.B) {
 		}()
 	}
 	wg.Wait()
+}
+
+// BenchmarkFingerprint: the idempotency fingerprint of a typical message, built by
+// hand against json.Marshal (the value both give is the same: FuzzFingerprint).
+func BenchmarkFingerprint(b *testing.B) {
+	text := "Hola, ¿cómo estás? 👋"
+	b.Run("marshal", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			buf, _ := json.Marshal([]any{"conv_bench_acked1a2b_7", "text", &text, (*string)(nil), map[string]any(nil)})
+			sum := sha256.Sum256(buf)
+			_ = hex.EncodeToString(sum[:16])
+		}
+	})
+	b.Run("fingerprint", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = fingerprint("conv_bench_acked1a2b_7", "text", &text, nil, nil)
+		}
+	})
 }

@@ -88,6 +88,11 @@ func (r *request) join(c *store.Conversation) bool {
 		r.internal(err)
 		return false
 	}
-	r.ss.sock.Join(r.srv.rooms.conversation(c.TenantID, c.ID))
+	// Most sends come from a socket already in the room: joining again costs the
+	// adapter a set and map writes for nothing. Only this socket's own handlers
+	// (which run one at a time) join or leave it.
+	if room := r.srv.rooms.conversation(c.TenantID, c.ID); !r.ss.sock.Rooms().Has(room) {
+		r.ss.sock.Join(room)
+	}
 	return true
 }

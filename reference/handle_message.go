@@ -7,7 +7,9 @@ import (
 	"errors"
 	"math/rand/v2"
 	"regexp"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/zishang520/socket.io/servers/socket/v3"
 
@@ -98,11 +100,53 @@ func (r *request) newMessage(conv *store.Conversation) *store.Message {
 }
 
 // fingerprint identifies what a client sent under one idempotency key (D6): the
-// same key with another fingerprint is an IDEMPOTENCY_CONFLICT.
+// same key with another fingerprint is an IDEMPOTENCY_CONFLICT. It is the SHA-256
+// of json.Marshal([conv, typ, text, media, loc]) (stored fingerprints must keep
+// their value across versions), built by hand when no string needs escaping.
 func fingerprint(conv, typ string, text, media *string, loc map[string]any) string {
-	b, _ := json.Marshal([]any{conv, typ, text, media, loc})
+	var buf [512]byte
+	b, ok := appendFingerprintJSON(buf[:0], conv, typ, text, media, loc)
+	if !ok {
+		b, _ = json.Marshal([]any{conv, typ, text, media, loc})
+	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:16])
+}
+
+// appendFingerprintJSON appends what json.Marshal writes for the fingerprint's
+// array, or reports false when a string needs escaping or loc is set (then
+// json.Marshal itself runs).
+func appendFingerprintJSON(b []byte, conv, typ string, text, media *string, loc map[string]any) ([]byte, bool) {
+	if loc != nil || !plainJSONString(conv) || !plainJSONString(typ) ||
+		text != nil && !plainJSONString(*text) || media != nil && !plainJSONString(*media) {
+		return b, false
+	}
+	b = append(append(append(b, `["`...), conv...), `","`...)
+	b = append(append(b, typ...), `",`...)
+	for _, s := range [2]*string{text, media} {
+		if s == nil {
+			b = append(b, "null,"...)
+		} else {
+			b = append(append(append(b, '"'), *s...), `",`...)
+		}
+	}
+	return append(b, "null]"...), true
+}
+
+// plainJSONString reports whether encoding/json writes s as is between quotes:
+// valid UTF-8 with no control character, quote, backslash, HTML-escaped byte
+// (< > &) or U+2028/U+2029.
+func plainJSONString(s string) bool {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20, c == '"', c == '\\', c == '<', c == '>', c == '&':
+			return false
+		case c >= utf8.RuneSelf:
+			ascii = false
+		}
+	}
+	return ascii || utf8.ValidString(s) && !strings.ContainsRune(s, '\u2028') && !strings.ContainsRune(s, '\u2029')
 }
 
 // append stores m. Under MutationLoseAfterRedisRecovery a message accepted while

@@ -1,6 +1,9 @@
 package reference
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -174,4 +177,26 @@ func TestUpdatedPerMemberCount(t *testing.T) {
 			t.Errorf("%s's unreadCount after two messages = %v, want %v", tc.user, got, tc.want)
 		}
 	}
+}
+
+// FuzzFingerprint: the hand-built fingerprint is the one json.Marshal gives, so
+// stored fingerprints keep their value.
+func FuzzFingerprint(f *testing.F) {
+	f.Add("conv_+15551234567_+14155550100", "text", "Hola, ¿cómo estás? 👋", "", false, true)
+	f.Add("conv_x", "image", "<b>&amp;</b>", "med_1", true, true)
+	f.Add("conv_x", "text", "a\u2028b\"\\\n\x01\xff", "", false, false)
+	f.Fuzz(func(t *testing.T, conv, typ, text, media string, textNil, mediaNil bool) {
+		var tp, mp *string
+		if !textNil {
+			tp = &text
+		}
+		if !mediaNil {
+			mp = &media
+		}
+		b, _ := json.Marshal([]any{conv, typ, tp, mp, map[string]any(nil)})
+		sum := sha256.Sum256(b)
+		if got, want := fingerprint(conv, typ, tp, mp, nil), hex.EncodeToString(sum[:16]); got != want {
+			t.Fatalf("fingerprint(%q, %q, %v, %v) = %s, json.Marshal gives %s (%s)", conv, typ, tp, mp, got, want, b)
+		}
+	})
 }

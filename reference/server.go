@@ -42,6 +42,8 @@ type Server struct {
 	handler  http.Handler
 	handlers map[spec.Role]func(*request)
 	fast     map[spec.Role]fastCheck // schema shortcuts in force (fastcheck.go)
+	// memStores: the stores are the built-in memory ones (no Redis, none given).
+	memStores bool
 
 	channels *channelMap
 	media    *mediaStore
@@ -94,6 +96,7 @@ func New(cfg Config) (*Server, error) {
 		if s.cluster != nil {
 			s.st = s.cluster.Stores(s.st)
 		}
+		s.memStores = s.cluster == nil
 	}
 	if err := checkStores(s.st); err != nil {
 		cancel()
@@ -211,7 +214,14 @@ func (s *Server) localSockets() int {
 	return n
 }
 
-// storeCtx bounds one store call chain.
+// storeCtx bounds one store call chain. The built-in memory stores never wait, so
+// with them it is the server's own context: no timer and no context allocated
+// for each event.
 func (s *Server) storeCtx() (context.Context, context.CancelFunc) {
+	if s.memStores {
+		return s.ctx, noCancel
+	}
 	return context.WithTimeout(s.ctx, 3*time.Second)
 }
+
+func noCancel() {}
