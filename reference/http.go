@@ -26,7 +26,7 @@ func (s *Server) routes() http.Handler {
 	if !strings.HasSuffix(path, "/") {
 		path += "/"
 	}
-	mux.Handle(path, s.engine)
+	mux.Handle(path, releaseOnHijack(s.engine))
 	mux.HandleFunc("GET /health/socket", s.handleHealth)
 	mux.Handle("GET /metrics", s.m.handler())
 	mux.HandleFunc("POST /control/channels", s.control(s.handleChannels))
