@@ -24,32 +24,47 @@ func (s *Server) watchOutbound(args ...any) {
 	if !ok {
 		return
 	}
-	g := &connectGate{}
-	s.gates.Store(conn.Id(), g)
-	_ = conn.On("packet", g.hold)
-	_ = conn.Once("close", func(...any) { s.gates.Delete(conn.Id()) })
-	limit := int64(s.cfg.OutboundBufferPackets)
-	var pending atomic.Int64
-	var dropped atomic.Bool
-	_ = conn.On("packetCreate", func(args ...any) {
-		if len(args) > 0 {
-			plainFrame(args[0])
+	// One object per connection for the gate and the counters, so that the
+	// listeners cost no captured variables of their own.
+	o := &outbound{srv: s, conn: conn, limit: int64(s.cfg.OutboundBufferPackets)}
+	s.gates.Store(conn.Id(), &o.connectGate)
+	_ = conn.On("packet", o.hold)
+	_ = conn.Once("close", o.closed)
+	_ = conn.On("packetCreate", o.created)
+	_ = conn.On("flush", o.flushed)
+}
+
+// outbound is one connection's connect gate and outbound queue count.
+type outbound struct {
+	connectGate
+	srv     *Server
+	conn    engine.Socket
+	limit   int64
+	pending atomic.Int64 // packets created minus packets handed to the transport
+	dropped atomic.Bool
+}
+
+func (o *outbound) closed(...any) { o.srv.gates.Delete(o.conn.Id()) }
+
+func (o *outbound) created(args ...any) {
+	if len(args) > 0 {
+		plainFrame(args[0])
+	}
+	if o.pending.Add(1) <= o.limit || !o.dropped.CompareAndSwap(false, true) {
+		return
+	}
+	o.srv.m.dropped.Inc()
+	o.srv.log.Warn("slow consumer dropped", "conn", o.conn.Id(), "queued", o.pending.Load(), "limit", o.limit)
+	// Not here: the emitter may hold the client's write lock.
+	go o.conn.Close(true)
+}
+
+func (o *outbound) flushed(args ...any) {
+	if len(args) > 0 {
+		if wbuf, ok := args[0].([]*packet.Packet); ok {
+			o.pending.Add(-int64(len(wbuf)))
 		}
-		if pending.Add(1) <= limit || !dropped.CompareAndSwap(false, true) {
-			return
-		}
-		s.m.dropped.Inc()
-		s.log.Warn("slow consumer dropped", "conn", conn.Id(), "queued", pending.Load(), "limit", limit)
-		// Not here: the emitter may hold the client's write lock.
-		go conn.Close(true)
-	})
-	_ = conn.On("flush", func(args ...any) {
-		if len(args) > 0 {
-			if wbuf, ok := args[0].([]*packet.Packet); ok {
-				pending.Add(-int64(len(wbuf)))
-			}
-		}
-	})
+	}
 }
 
 // plainFrame makes a broadcast packet go out as an ordinary websocket write.

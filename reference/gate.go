@@ -47,6 +47,9 @@ func (g *connectGate) done(nsp string) {
 		delete(g.pending, nsp)
 		g.waiting.Add(-1)
 	}
+	if len(g.pending) == 0 {
+		g.pending = nil // the map would otherwise stay for the connection's lifetime
+	}
 }
 
 // hold is the engine connection's "packet" listener: it runs on the reading

@@ -28,7 +28,7 @@ type session struct {
 }
 
 func newSession(srv *Server, sock *socket.Socket, ns string, id identity) *session {
-	return &session{srv: srv, sock: sock, ns: ns, id: id, typing: map[string]*time.Timer{}}
+	return &session{srv: srv, sock: sock, ns: ns, id: id} // typing: made on first use
 }
 
 // who returns the socket's identity.
@@ -93,6 +93,9 @@ func (ss *session) setTyping(conv string, d time.Duration, fn func()) bool {
 			fn()
 		}
 	})
+	if ss.typing == nil {
+		ss.typing = map[string]*time.Timer{}
+	}
 	ss.typing[conv] = self
 	return was
 }
@@ -121,6 +124,6 @@ func (ss *session) stopAll() []string {
 		t.Stop()
 		convs = append(convs, c)
 	}
-	ss.typing = map[string]*time.Timer{}
+	ss.typing = nil
 	return convs
 }
