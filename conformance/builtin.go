@@ -49,6 +49,11 @@ var ErrNoBuiltin = errors.New("no built-in target: the reference server is not l
 // them before the suite starts).
 var Mutations []string
 
+// EnvMutations names the negative-control mutations (comma-separated) the built-in
+// target runs with. Only a suite binary built with -tags negativecontrols reads it
+// (conformance/selftest builds one); the shipped suite ignores it.
+const EnvMutations = "CONFORMANCE_MUTATIONS"
+
 // builtinTarget starts the reference server: two instances sharing one Redis when a Redis
 // can be had, else one in-memory instance with the multi-instance requirements lacking.
 func builtinTarget(ctx context.Context, cfg Config, c *spec.Contract) (*Target, error) {

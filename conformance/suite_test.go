@@ -22,9 +22,11 @@ func TestConformance(t *testing.T) {
 }
 
 var (
-	started  = time.Now()
-	contract = treeContract()
-	target   *Target
+	started = time.Now()
+	// contract is loaded once: the spec tree, the target and the verdicts must share its
+	// events (the suite compares them by identity).
+	contract, contractErr = treeContract()
+	target                *Target
 	// noTarget says why there is no target (no reference linked in, no TARGET).
 	noTarget string
 	rec      *Record
@@ -36,8 +38,8 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	if err != nil {
 		Fail(UsagePrefix + err.Error())
 	}
-	if contract, err = spec.LoadOrDefault(cfg.ContractPath); err != nil {
-		Fail(UsagePrefix + err.Error())
+	if contractErr != nil {
+		Fail(UsagePrefix + contractErr.Error())
 	}
 	if _, err := LoadWaivers(cfg.WaiversFile, knownClause); err != nil {
 		Fail(UsagePrefix + err.Error())
@@ -91,13 +93,13 @@ var _ = ReportAfterSuite("conformance verdicts", func(rep Report) {
 })
 
 // treeContract is the contract the spec tree is generated from: CONTRACT when it loads,
-// else the embedded one (BeforeSuite then reports the load error as a usage error).
-func treeContract() *spec.Contract {
+// else the embedded one and the load error (BeforeSuite reports it as a usage error).
+func treeContract() (*spec.Contract, error) {
 	c, err := spec.LoadOrDefault(os.Getenv(EnvContract))
 	if err != nil {
-		return spec.Default()
+		return spec.Default(), err
 	}
-	return c
+	return c, nil
 }
 
 func knownClause(id string) bool { _, ok := contract.Clause(id); return ok }
