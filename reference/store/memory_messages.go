@@ -61,7 +61,11 @@ func (s memMessages) Append(_ context.Context, msg *Message, ttl time.Duration, 
 				delete(m.sids, old.TwilioSid)
 			}
 		}
-		list = append(list[:0:0], list[drop:]...)
+		// Reslice rather than copy the retained messages into a new array on every
+		// append (that was O(retain) per message at steady state); append moves
+		// them to a new array only when the old one is full, O(1) amortized.
+		clear(list[:drop]) // the array must not keep the dropped messages alive
+		list = list[drop:]
 	}
 	m.bySeq[ck] = list
 

@@ -66,6 +66,23 @@ var retentionTests = []subtest{
 			t.Fatalf("LastSeq = %d, want 5", c.LastSeq)
 		}
 	}},
+	{"retention over many appends keeps exactly the newest", func(t *testing.T, s store.Stores) {
+		conv(t, s, tenant, "conv_1")
+		const n, retain = 200, 7
+		for i := 1; i <= n; i++ {
+			if _, _, err := s.Messages.Append(ctx(t), msg(tenant, "conv_1", fmt.Sprint("m", i), fmt.Sprint("t", i)), time.Hour, retain); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, oldest, err := s.Messages.After(ctx(t), tenant, "conv_1", 0, 0)
+		if err != nil || oldest != n-retain+1 || seqsOf(got) != "[194 195 196 197 198 199 200]" {
+			t.Fatalf("After(0) = %s oldest %d, %v; want the %d newest, oldest %d", seqsOf(got), oldest, err, retain, n-retain+1)
+		}
+		_, err = s.Messages.ByID(ctx(t), tenant, got[0].ID)
+		if err != nil {
+			t.Fatalf("ByID of the oldest retained: %v", err)
+		}
+	}},
 }
 
 func seqsOf(ms []*store.Message) string {
