@@ -2,7 +2,9 @@ package conformance
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -46,7 +48,7 @@ func LoadWaivers(path string, known func(string) bool) ([]Waiver, error) {
 	var f waiverFile
 	dec := yaml.NewDecoder(bytesReader(b))
 	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil {
+	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) { // an empty file waives nothing
 		return nil, fmt.Errorf("%w: %s %s: %v", ErrConfig, EnvWaivers, path, err)
 	}
 	for i := range f.Waivers {
