@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -128,6 +129,11 @@ func (c *client) ackedPhase(ctx context.Context, o Options, pid int, t target, p
 	defer closeAll(conns)
 	var prof <-chan error
 	if profile != "" {
+		// Allocation counts are cumulative: the difference over the workload is
+		// go tool pprof -sample_index alloc_space -diff_base PREFIX.allocs.before.pprof.
+		if err := fetch(ctx, t.pprof+"allocs", allocsPath(profile, "before")); err != nil {
+			return 0, 0, 0, err
+		}
 		prof = cpuProfile(ctx, t.pprof, max(1, int(o.Duration/time.Second)-1), profile)
 	}
 	cpu0, err := cpuTime(pid)
@@ -145,8 +151,17 @@ func (c *client) ackedPhase(ctx context.Context, o Options, pid int, t target, p
 		if err := <-prof; err != nil {
 			return 0, 0, 0, err
 		}
+		if err := fetch(ctx, t.pprof+"allocs", allocsPath(profile, "after")); err != nil {
+			return 0, 0, 0, err
+		}
 	}
 	return n, cpu1 - cpu0, float64(n) / elapsed.Seconds(), nil
+}
+
+// allocsPath names the allocation profiles next to the CPU profile
+// (go-acked.cpu.pprof -> go-acked.allocs.before.pprof).
+func allocsPath(cpuProfile, when string) string {
+	return strings.TrimSuffix(cpuProfile, ".cpu.pprof") + ".allocs." + when + ".pprof"
 }
 
 // acked runs conns senders, each with its own conversation, for d; it returns the
