@@ -36,6 +36,11 @@ Environment:
   TOKEN_CMD      command printing a token (env UTALK_SUB, UTALK_ROLE, UTALK_TENANT,
                  UTALK_WORKSPACE, UTALK_TTL)
   CONTROL_URL    control surface base URL (built-in target: its own); CONTROL_TOKEN bearer
+  TARGET_INSTANCES  further instances of TARGET (comma-separated base URLs sharing its
+                 Redis): the multi-instance specs run
+  REDIS_PROXY_LISTEN, REDIS_UPSTREAM  the adapter specs fault an external target's Redis:
+                 configure its instances to use REDIS_PROXY_LISTEN (host:port) as their
+                 Redis; the suite listens there and forwards to REDIS_UPSTREAM
   CONTRACT       contract file (default: the embedded one)
   STRICT=1       Missing clauses fail the run
   WAIVERS        waiver file (YAML: waivers: [{clause, reason, expires: YYYY-MM-DD}])
