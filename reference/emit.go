@@ -18,8 +18,8 @@ func (s *Server) broadcast(r spec.Role, rooms []socket.Room, except socket.Socke
 	s.m.broadcasts.WithLabelValues(e.Name).Inc()
 	for _, ns := range e.Namespaces {
 		nsp := s.nsps[ns]
-		if nsp == nil || (s.cluster == nil && !anyRoom(nsp, rooms)) {
-			continue // in memory, a namespace without the rooms has nobody to send to
+		if nsp == nil || (s.cluster == nil && !anyoneIn(nsp, rooms, except)) {
+			continue // in memory: nobody to send to, so no packet to encode
 		}
 		op := nsp.To(rooms...)
 		if except != "" {
@@ -73,12 +73,17 @@ func (s *Server) announceNew(c *store.Conversation) {
 		conversationNewOf(c))
 }
 
-// anyRoom reports whether the namespace has a local socket in one of the rooms;
-// skipping the others saves encoding the packet for nobody.
-func anyRoom(nsp socket.Namespace, rooms []socket.Room) bool {
+// anyoneIn reports whether the namespace has a local socket other than except in
+// one of the rooms; skipping the others saves encoding the packet for nobody (a
+// sender alone in its conversation, a namespace without the rooms).
+func anyoneIn(nsp socket.Namespace, rooms []socket.Room, except socket.SocketId) bool {
 	all := nsp.Adapter().Rooms()
 	for _, r := range rooms {
-		if _, ok := all.Load(r); ok {
+		members, ok := all.Load(r)
+		if !ok {
+			continue
+		}
+		if n := members.Len(); n > 1 || n == 1 && (except == "" || !members.Has(except)) {
 			return true
 		}
 	}
