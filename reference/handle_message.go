@@ -7,7 +7,6 @@ import (
 	"errors"
 	"math/rand/v2"
 	"regexp"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -142,11 +141,13 @@ func plainJSONString(s string) bool {
 		switch c := s[i]; {
 		case c < 0x20, c == '"', c == '\\', c == '<', c == '>', c == '&':
 			return false
+		case c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9): // U+2028, U+2029
+			return false
 		case c >= utf8.RuneSelf:
 			ascii = false
 		}
 	}
-	return ascii || utf8.ValidString(s) && !strings.ContainsRune(s, '\u2028') && !strings.ContainsRune(s, '\u2029')
+	return ascii || utf8.ValidString(s)
 }
 
 // append stores m. Under MutationLoseAfterRedisRecovery a message accepted while
