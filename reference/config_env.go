@@ -65,6 +65,11 @@ func ConfigFromEnv(getenv func(string) string, args []string) (Config, error) {
 	fs.DurationVar(&cfg.ReadDelay, "read-delay", DefaultReadDelay, "simulated WhatsApp: send to message:read")
 	fs.StringVar(&cfg.Instance, "instance", "", "instance name (default hostname-pid)")
 	fs.BoolVar(&cfg.Pprof, "pprof", false, "serve net/http/pprof under /debug/pprof/ on the same listener (profiling)")
+	gcDefault := DefaultServeGCPercent
+	if strings.TrimSpace(getenv("GOGC")) != "" {
+		gcDefault = 0 // the runtime already applied GOGC
+	}
+	fs.IntVar(&cfg.GCPercent, "gc-percent", gcDefault, "Go GC target percent; 0 keeps the runtime's ($GOGC)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}

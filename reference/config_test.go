@@ -18,7 +18,8 @@ func TestConfigFromEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	if cfg.Addr != ":4000" || cfg.Redis.Addr() != "r:6380" || len(cfg.Channels) != 2 || cfg.Channels[1].TenantID != "tenantB" ||
-		len(cfg.CORSOrigins) != 2 || cfg.PingInterval != time.Second || cfg.RateLimitScale != 10 || cfg.RateWindow != 3*time.Second || !cfg.Pprof {
+		len(cfg.CORSOrigins) != 2 || cfg.PingInterval != time.Second || cfg.RateLimitScale != 10 || cfg.RateWindow != 3*time.Second || !cfg.Pprof ||
+		cfg.GCPercent != DefaultServeGCPercent {
 		t.Fatalf("config %+v", cfg)
 	}
 	cfg, err = ConfigFromEnv(env(map[string]string{"JWT_SECRET": "s", "PORT": "4000"}), []string{"--port", "5000", "--jwt-secret", "t"})
@@ -27,6 +28,9 @@ func TestConfigFromEnv(t *testing.T) {
 	}
 	if cfg.Redis.Host != "" || len(cfg.CORSOrigins) != 2 {
 		t.Fatalf("defaults: %+v", cfg)
+	}
+	if cfg, err := ConfigFromEnv(env(map[string]string{"JWT_SECRET": "s", "GOGC": "50"}), nil); err != nil || cfg.GCPercent != 0 {
+		t.Fatalf("GOGC set: GCPercent %d, %v; want 0 (the runtime's)", cfg.GCPercent, err)
 	}
 	tests := []struct {
 		name string
@@ -41,6 +45,7 @@ func TestConfigFromEnv(t *testing.T) {
 		{"missing contract", map[string]string{"JWT_SECRET": "s", "CONTRACT": "/nonexistent.yaml"}, nil, ErrInvalidConfig},
 		{"negative scale", map[string]string{"JWT_SECRET": "s"}, []string{"--rate-limit-scale", "-1"}, ErrInvalidConfig},
 		{"stray argument", map[string]string{"JWT_SECRET": "s"}, []string{"extra"}, ErrInvalidConfig},
+		{"negative gc percent", map[string]string{"JWT_SECRET": "s"}, []string{"--gc-percent", "-5"}, ErrInvalidConfig},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

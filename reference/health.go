@@ -38,6 +38,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, _ *http.Request) {
 			"rateLimitScale":     s.cfg.RateLimitScale,
 			"rateLimitsDisabled": s.cfg.NoRateLimits,
 			"limitsRaised":       s.cfg.NoRateLimits || s.cfg.RateLimitScale != 1,
+			"gcPercent":          s.cfg.GCPercent,
 		},
 	})
 }

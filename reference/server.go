@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -131,6 +132,9 @@ func (s *Server) Start(ctx context.Context) (string, error) {
 	if !s.running.CompareAndSwap(false, true) {
 		return "", ErrStarted
 	}
+	if s.cfg.GCPercent > 0 {
+		debug.SetGCPercent(s.cfg.GCPercent)
+	}
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", s.cfg.Addr)
 	if err != nil {
@@ -149,7 +153,7 @@ func (s *Server) Start(ctx context.Context) (string, error) {
 	addr := ln.Addr().String()
 	s.log.Info("reference server listening", "addr", addr, "contract", s.c.Title+" "+s.c.Version,
 		"redis", s.cfg.Redis.Addr(), "pingInterval", s.cfg.PingInterval, "rateLimitScale", s.cfg.RateLimitScale,
-		"noRateLimits", s.cfg.NoRateLimits)
+		"noRateLimits", s.cfg.NoRateLimits, "gcPercent", s.cfg.GCPercent)
 	return addr, nil
 }
 
