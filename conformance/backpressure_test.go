@@ -3,6 +3,7 @@ package conformance_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -34,17 +35,19 @@ var _ = Describe("backpressure", Label("backpressure"), func() {
 		ok(stuck.Emit(r.join.Name, Valid(r.join, Fill{Conversation: conv})), "raw join")
 		_, err = stuck.WaitEvent(ctx, r.join.Reply.Name)
 		ok(err, "the stuck member's join was not answered")
-		// From here on nobody reads the stuck member's socket.
+		// From here on nobody reads the stuck member's socket; its pongs keep it alive,
+		// so only its full queue (D13) can get it dropped.
+		stuck.KeepAlive()
 		r.a = connect(ctx, w, w.User("agent"), r.ns)
 		r.b = connect(ctx, w, w.User("agent"), r.ns)
 		r.member(ctx, r.a)
 		r.member(ctx, r.b)
 
-		// Small messages: the bounded queue (D13) counts packets, and the stuck socket's
-		// small receive window keeps the kernel from buffering many bytes. Enough to
-		// fill the queue twice over: each message is at least one packet to the member.
-		text := "flood"
-		total := 2*contract.Limits.OutboundBufferPackets + 1000
+		// The server's kernel may buffer a few MB for the stuck socket before a write
+		// blocks and its queue (D13, outboundBufferPackets) starts to fill: each message
+		// is at least one packet of some 2 KB to it.
+		text := strings.Repeat("x", 2048)
+		total := 2*contract.Limits.OutboundBufferPackets + 2500
 		key := r.send.IdempotencyKey
 		var replies, fanout []time.Duration
 		dropped, flooded := false, 0

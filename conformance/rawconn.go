@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -23,6 +24,12 @@ type RawConn struct {
 	ws    *websocket.Conn
 	ns    string
 	Actor string
+	// PingInterval is the Engine.IO ping interval of the handshake.
+	PingInterval time.Duration
+
+	wmu  sync.Mutex
+	done chan struct{}
+	once sync.Once
 }
 
 // DialRaw connects u to namespace ns over a websocket whose kernel receive buffer is
@@ -57,11 +64,17 @@ func (w *World) DialRaw(ctx context.Context, u User, ns string, readBuffer int) 
 	if err != nil {
 		return nil, fmt.Errorf("raw dial %s: %w", wsURL.String(), err)
 	}
-	r := &RawConn{w: w, ws: ws, ns: ns, Actor: u.ID + "@" + ns + "(raw)"}
-	if _, err := r.next(ctx, func(f string) bool { return strings.HasPrefix(f, "0") }); err != nil {
+	r := &RawConn{w: w, ws: ws, ns: ns, Actor: u.ID + "@" + ns + "(raw)", done: make(chan struct{})}
+	open, err := r.next(ctx, func(f string) bool { return strings.HasPrefix(f, "0") })
+	if err != nil {
 		ws.Close()
 		return nil, fmt.Errorf("raw %s: no Engine.IO open: %w", r.Actor, err)
 	}
+	var hs struct {
+		PingInterval int64 `json:"pingInterval"`
+	}
+	_ = json.Unmarshal([]byte(strings.TrimPrefix(open, "0")), &hs)
+	r.PingInterval = time.Duration(hs.PingInterval) * time.Millisecond
 	auth, _ := json.Marshal(map[string]any{w.C.Handshake.AuthField: tok})
 	if err := r.write("40" + r.nsPrefix() + string(auth)); err != nil {
 		ws.Close()
@@ -90,8 +103,34 @@ func (r *RawConn) nsPrefix() string {
 }
 
 func (r *RawConn) write(frame string) error {
+	r.wmu.Lock()
+	defer r.wmu.Unlock()
 	_ = r.ws.SetWriteDeadline(time.Now().Add(r.w.WaitTimeout()))
 	return r.ws.WriteMessage(websocket.TextMessage, []byte(frame))
+}
+
+// KeepAlive sends an Engine.IO pong every half ping interval without reading the
+// pings, so the server's heartbeat keeps a connection that reads nothing alive, until
+// Close.
+func (r *RawConn) KeepAlive() {
+	every := r.PingInterval / 2
+	if every <= 0 {
+		every = time.Second
+	}
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-r.done:
+				return
+			case <-t.C:
+				if r.write("3") != nil {
+					return
+				}
+			}
+		}
+	}()
 }
 
 // Emit sends event name with one payload.
@@ -181,4 +220,7 @@ func (r *RawConn) Drain(quiet time.Duration) (int, error) {
 }
 
 // Close closes the websocket.
-func (r *RawConn) Close() { _ = r.ws.Close() }
+func (r *RawConn) Close() {
+	r.once.Do(func() { close(r.done) })
+	_ = r.ws.Close()
+}

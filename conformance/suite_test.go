@@ -55,8 +55,17 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 		Fail(UnreachablePrefix + err.Error())
 	}
 	DeferCleanup(func(ctx SpecContext) { Expect(target.Stop(ctx)).To(Succeed()) })
-	if err := target.CheckReachable(ctx); err != nil {
+	var wait time.Duration
+	if target.RedisFault != nil {
+		wait = ReachWait // the target needs the suite's Redis proxy to start
+	}
+	if err := target.WaitReachable(ctx, wait); err != nil {
 		Fail(UnreachablePrefix + err.Error())
+	}
+	if target.RedisFault != nil {
+		if err := target.WaitRedisOK(ctx, ReachWait); err != nil {
+			Fail(UnreachablePrefix + err.Error())
+		}
 	}
 }, NodeTimeout(3*time.Minute))
 

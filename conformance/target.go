@@ -183,6 +183,27 @@ func (t *Target) CheckReachable(ctx context.Context) error {
 	return nil
 }
 
+// ReachWait is how long the suite waits for an external target whose Redis goes
+// through the suite's proxy (REDIS_PROXY_LISTEN): such a target can only start once
+// the suite listens, so it is usually started right after the suite.
+const ReachWait = 60 * time.Second
+
+// WaitReachable is CheckReachable, retried every 250 ms for up to within.
+func (t *Target) WaitReachable(ctx context.Context, within time.Duration) error {
+	deadline := time.Now().Add(within)
+	for {
+		err := t.CheckReachable(ctx)
+		if err == nil || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
 // hostOf returns host:port of a base URL.
 func hostOf(base string) string {
 	u, err := url.Parse(base)
@@ -199,4 +220,33 @@ func OpenTarget(ctx context.Context, cfg Config, c *spec.Contract) (*Target, err
 		return builtinTarget(ctx, cfg, c)
 	}
 	return externalTarget(cfg, c)
+}
+
+// WaitRedisOK waits until every instance's health report says redis ok, for up to
+// within: an external target behind the suite's Redis proxy cannot reach Redis before
+// the suite listens, and runs standalone until it reconnects.
+func (t *Target) WaitRedisOK(ctx context.Context, within time.Duration) error {
+	deadline := time.Now().Add(within)
+	for i, base := range t.Instances {
+		obs := &Control{base: base, hc: t.HTTPClient(), doc: spec.DefaultControl()}
+		for {
+			var status any
+			resp, err := obs.Health(ctx)
+			if err == nil {
+				r, _ := resp.JSON["redis"].(map[string]any)
+				if status = r["status"]; status == "ok" {
+					break
+				}
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("%w: instance %d (%s) does not report redis ok after %v (redis %v, err %v)", ErrUnreachable, i, base, within, status, err)
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(250 * time.Millisecond):
+			}
+		}
+	}
+	return nil
 }
