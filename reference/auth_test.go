@@ -127,3 +127,29 @@ func waitUntil(t *testing.T, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestTokenNotKept: once verified, the token is not kept in the socket's
+// handshake for the connection's lifetime (the other auth fields are).
+func TestTokenNotKept(t *testing.T) {
+	h := start(t)
+	c, err := h.dial(map[string]any{"token": h.token(agent("ana"), time.Minute), "pid": "p1"}, "/app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.conn.Close()
+	n := 0
+	h.srv.sessions.Range(func(_, v any) bool {
+		n++
+		auth := v.(*session).sock.Handshake().Auth
+		if _, ok := auth[h.c.Handshake.AuthField]; ok {
+			t.Errorf("the handshake still holds the token: %v", auth)
+		}
+		if auth["pid"] != "p1" {
+			t.Errorf("the other auth fields went too: %v", auth)
+		}
+		return true
+	})
+	if n != 1 {
+		t.Fatalf("%d sessions, want 1", n)
+	}
+}
