@@ -30,7 +30,7 @@ const (
 func ClauseLabel(id string) string { return ClauseLabelPrefix + id }
 
 // SuiteVersion is stamped on every report; bump it when specs change meaning.
-const SuiteVersion = "0.1.0"
+const SuiteVersion = "0.2.0"
 
 // Judgement is everything BuildResults needs besides the Ginkgo report.
 type Judgement struct {
