@@ -32,7 +32,9 @@
 //
 // Profiling: --pprof (Config.Pprof) serves net/http/pprof under /debug/pprof/ on
 // the same listener, off by default; `go run ./cmd/rtbench --profile DIR` takes the
-// benchmark's profiles through it.
+// benchmark's profiles through it. `rtconform serve` sets the Go GC target to
+// DefaultServeGCPercent (--gc-percent; GOGC wins when set): bench/README.md has the
+// figures, profiles and what of the cost is the library's.
 //
 // Negative controls (Config.Mutations) exist for the conformance suite's self-test
 // only: New refuses them unless the binary is built with -tags negativecontrols.
