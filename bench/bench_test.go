@@ -31,11 +31,11 @@ func TestProcReadsThisProcess(t *testing.T) {
 func TestNodeConfigSpeaksTheContract(t *testing.T) {
 	c := spec.Default()
 	path := filepath.Join(t.TempDir(), "node.json")
-	if err := writeNodeConfig(path, c, 4321, "s", "/app"); err != nil {
+	if err := WriteNodeConfig(path, c, 4321, "s", "/app"); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(path)
-	var got nodeConfig
+	var got NodeConfig
 	if err := json.Unmarshal(b, &got); err != nil {
 		t.Fatal(err)
 	}

@@ -10,9 +10,9 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// nodeConfig is what bench/node/server.js reads from BENCH_CONFIG: the event names and
+// NodeConfig is what bench/node/server.js reads from BENCH_CONFIG: the event names and
 // payload schemas come from the contract, so the Node server speaks the same variant.
-type nodeConfig struct {
+type NodeConfig struct {
 	Port              int               `json:"port"`
 	Secret            string            `json:"secret"`
 	Namespace         string            `json:"namespace"`
@@ -25,7 +25,9 @@ type nodeConfig struct {
 	Retain            int               `json:"retain"`
 }
 
-func writeNodeConfig(path string, c *spec.Contract, port int, secret, namespace string) error {
+// WriteNodeConfig writes the NodeConfig for a Node server on port that speaks contract c
+// on namespace, with tokens signed by secret. loadgen/loadbench uses it too.
+func WriteNodeConfig(path string, c *spec.Contract, port int, secret, namespace string) error {
 	var doc struct {
 		Components struct {
 			Schemas map[string]any `yaml:"schemas"`
@@ -47,7 +49,7 @@ func writeNodeConfig(path string, c *spec.Contract, port int, secret, namespace 
 	schemaOf := func(r spec.Role) any {
 		return map[string]any{"$ref": "#/definitions/" + c.ByRole(r).SchemaName, "definitions": definitions}
 	}
-	cfg := nodeConfig{
+	cfg := NodeConfig{
 		Port: port, Secret: secret, Namespace: namespace,
 		Events: map[string]string{
 			"send": c.ByRole(spec.SendMessage).Name, "sent": c.ByRole(spec.MessageSent).Name,

@@ -209,7 +209,7 @@ func (o Options) targets(secret, ns string) ([]target, error) {
 		return nil, err
 	}
 	cfgPath := filepath.Join(o.WorkDir, "node-config.json")
-	if err := writeNodeConfig(cfgPath, o.Contract, port, secret, ns); err != nil {
+	if err := WriteNodeConfig(cfgPath, o.Contract, port, secret, ns); err != nil {
 		return nil, err
 	}
 	n := target{name: "node", port: port, argv: []string{o.Node, filepath.Join(o.NodeDir, "server.js")},

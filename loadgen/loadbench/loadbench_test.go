@@ -12,6 +12,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/utalk/rtconform/bench"
 	"github.com/utalk/rtconform/loadgen/metrics"
 	"github.com/utalk/rtconform/loadgen/results"
 	"github.com/utalk/rtconform/loadgen/sioconn"
@@ -231,11 +232,11 @@ func TestRawClientAgainstEcho(t *testing.T) {
 func TestNodeConfig(t *testing.T) {
 	c := spec.Default()
 	path := filepath.Join(t.TempDir(), "cfg.json")
-	if err := writeNodeConfig(path, c, 1234, "s", "/app"); err != nil {
+	if err := bench.WriteNodeConfig(path, c, 1234, "s", "/app"); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(path)
-	var cfg nodeConfig
+	var cfg bench.NodeConfig
 	if err := json.Unmarshal(b, &cfg); err != nil {
 		t.Fatal(err)
 	}
