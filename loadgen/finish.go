@@ -98,29 +98,7 @@ func (e *engine) judged(dir string, total *metrics.Snapshot) (*metrics.Snapshot,
 	if err != nil {
 		return nil, err
 	}
-	return JudgedSnapshot(run.Intervals, e.sc.JudgePhases)
-}
-
-// JudgedSnapshot merges the intervals of the named phases.
-func JudgedSnapshot(ivs []results.Interval, phases []string) (*metrics.Snapshot, error) {
-	want := map[string]bool{}
-	for _, p := range phases {
-		want[p] = true
-	}
-	out := metrics.NewSnapshot()
-	for _, iv := range ivs {
-		if !want[iv.Phase] {
-			continue
-		}
-		s, err := iv.Data.Decode()
-		if err != nil {
-			return nil, err
-		}
-		if err := out.Merge(s); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return results.MergePhases(run.Intervals, e.sc.JudgePhases)
 }
 
 // memoryVerdict checks memory.max_growth: the target's RSS at the end of the load

@@ -9,7 +9,6 @@ import (
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 
-	"github.com/utalk/rtconform/loadgen"
 	"github.com/utalk/rtconform/loadgen/metrics"
 	"github.com/utalk/rtconform/loadgen/results"
 	"github.com/utalk/rtconform/spec"
@@ -187,7 +186,7 @@ func runLatency(ctx context.Context, o *Options, secret, work string) (*Latency,
 		rawCPU, rawN = rawCPU+w.CPU, rawN+w.Acked
 		l.Raw.Failures = addFailures(l.Raw.Failures, ro.r.res.Failures)
 
-		judged, err := loadgen.JudgedSnapshot(ours.run.Intervals, []string{"steady"})
+		judged, err := results.MergePhases(ours.run.Intervals, []string{"steady"})
 		if err != nil {
 			return nil, err
 		}

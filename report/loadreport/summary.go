@@ -98,7 +98,7 @@ func Summarize(run *results.Run) (*Summary, error) {
 	}
 	judged := total
 	if len(s.JudgedPhases) > 0 {
-		if judged, err = judgedSnapshot(run.Intervals, s.JudgedPhases); err != nil {
+		if judged, err = results.MergePhases(run.Intervals, s.JudgedPhases); err != nil {
 			return nil, err
 		}
 	}
@@ -130,34 +130,13 @@ func latency(name string, s *metrics.Snapshot) Latency {
 	return l
 }
 
-func judgedSnapshot(ivs []results.Interval, phases []string) (*metrics.Snapshot, error) {
-	want := map[string]bool{}
-	for _, p := range phases {
-		want[p] = true
-	}
-	out := metrics.NewSnapshot()
-	for _, iv := range ivs {
-		if !want[iv.Phase] {
-			continue
-		}
-		s, err := iv.Data.Decode()
-		if err != nil {
-			return nil, err
-		}
-		if err := out.Merge(s); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
 // capacity judges each step phase on its own intervals. The highest sustained rate is
 // the last step of the unbroken run of passing steps from the first.
 func capacity(run *results.Run, set threshold.Set) (*Capacity, error) {
 	c := &Capacity{}
 	broken := false
 	for _, p := range run.Settings.Scenario.Phases {
-		snap, err := judgedSnapshot(run.Intervals, []string{p.Name})
+		snap, err := results.MergePhases(run.Intervals, []string{p.Name})
 		if err != nil {
 			return nil, err
 		}
