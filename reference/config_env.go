@@ -64,6 +64,7 @@ func ConfigFromEnv(getenv func(string) string, args []string) (Config, error) {
 	fs.DurationVar(&cfg.DeliveredDelay, "delivered-delay", DefaultDeliveredDelay, "simulated WhatsApp: send to message:delivered")
 	fs.DurationVar(&cfg.ReadDelay, "read-delay", DefaultReadDelay, "simulated WhatsApp: send to message:read")
 	fs.StringVar(&cfg.Instance, "instance", "", "instance name (default hostname-pid)")
+	mutations := fs.String("mutation", "", "negative controls to switch on, comma-separated (only in builds with -tags negativecontrols)")
 	fs.BoolVar(&cfg.Pprof, "pprof", false, "serve net/http/pprof under /debug/pprof/ on the same listener (profiling)")
 	gcDefault := DefaultServeGCPercent
 	if strings.TrimSpace(getenv("GOGC")) != "" {
@@ -96,6 +97,9 @@ func ConfigFromEnv(getenv func(string) string, args []string) (Config, error) {
 		cfg.Addr = fmt.Sprintf(":%d", p)
 	}
 	cfg.CORSOrigins = splitList(*cors)
+	for _, m := range splitList(*mutations) {
+		cfg.Mutations = append(cfg.Mutations, Mutation(m))
+	}
 	if cfg.Redis.Host != "" {
 		p, err := strconv.Atoi(*redisPort)
 		if err != nil {

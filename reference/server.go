@@ -54,14 +54,17 @@ type Server struct {
 	gates    sync.Map // engine connection id -> *connectGate
 	cluster  cluster  // nil when in memory
 
-	started  time.Time
-	ctx      context.Context // cancelled by Shutdown
-	cancel   context.CancelFunc
-	bg       sync.WaitGroup
-	httpSrv  *http.Server
-	running  atomic.Bool
-	draining atomic.Bool
-	panics   atomic.Int64 // handler panics recovered (the fuzz tests watch it)
+	started time.Time
+	ctx     context.Context // cancelled by Shutdown
+	cancel  context.CancelFunc
+	bg      sync.WaitGroup
+	httpSrv *http.Server
+	// endRequests cancels the context of every HTTP request still in flight
+	// (Shutdown, after requestGrace).
+	endRequests context.CancelFunc
+	running     atomic.Bool
+	draining    atomic.Bool
+	panics      atomic.Int64 // handler panics recovered (the fuzz tests watch it)
 }
 
 // New validates cfg and builds a server; Start serves it on cfg.Addr, or mount
@@ -141,8 +144,11 @@ func (s *Server) Start(ctx context.Context) (string, error) {
 		s.running.Store(false)
 		return "", fmt.Errorf("listen %s: %w", s.cfg.Addr, err)
 	}
+	base, endRequests := context.WithCancel(context.Background())
+	s.endRequests = endRequests
 	s.httpSrv = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+		ErrorLog:    slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext: func(net.Listener) context.Context { return base }}
 	s.bg.Add(1)
 	go func() {
 		defer s.bg.Done()
@@ -156,6 +162,10 @@ func (s *Server) Start(ctx context.Context) (string, error) {
 		"noRateLimits", s.cfg.NoRateLimits, "gcPercent", s.cfg.GCPercent)
 	return addr, nil
 }
+
+// requestGrace is how long Shutdown lets HTTP requests finish once every
+// connection is closed, before it cancels their contexts.
+const requestGrace = time.Second
 
 // Shutdown stops the server gracefully: new connections are refused, every
 // connection's queued packets are flushed before its transport is closed (clients
@@ -176,7 +186,19 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	var errs []error
 	if s.httpSrv != nil {
-		if err := s.httpSrv.Shutdown(ctx); err != nil {
+		// Requests still running requestGrace after the engine closed are ended:
+		// the engine can leave a long-poll of a session it already closed waiting
+		// for a response that never comes (seen with the official Node client
+		// refused on a namespace over polling), and http.Server.Shutdown would
+		// wait for it until ctx expires.
+		end := time.AfterFunc(requestGrace, func() {
+			s.log.Warn("shutdown: ending the HTTP requests still in flight", "grace", requestGrace)
+			s.endRequests()
+		})
+		err := s.httpSrv.Shutdown(ctx)
+		end.Stop()
+		s.endRequests()
+		if err != nil {
 			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
 		}
 	}
