@@ -14,3 +14,7 @@ export const rtconformBin = path.resolve(repoRoot, process.env.RTCONFORM_BIN || 
 
 // INTEROP_REPORT_DIR receives junit.xml, the compatibility matrix and the browser screenshot.
 export const reportDir = path.resolve(repoRoot, process.env.INTEROP_REPORT_DIR || 'reports/interop');
+
+// The reference built with -tags negativecontrols (make interop builds it), for the
+// negative controls: mutated servers each test must reject.
+export const negativeBin = path.resolve(repoRoot, process.env.RTCONFORM_NEGATIVE_BIN || 'bin/rtconform-negativecontrols');

@@ -5,6 +5,8 @@
 import { isDeepStrictEqual } from 'node:util';
 
 const defaultWaitMs = 10_000;
+// ackGraceMs is how long the answer event may trail its acknowledgement.
+const ackGraceMs = 2_000;
 
 export class Session {
   // io is a socket.io-client module ({io, Manager}); opts go to io() as they are.
@@ -121,7 +123,7 @@ export class Session {
       this.socket.emit(ev.name, payload, (answer) => { clearTimeout(timer); resolve(answer); });
     });
     const matches = (p) => !key || (p && (p[key] === payload[key] || p.correlationId === payload[key]));
-    const answered = this.until(() => {
+    const find = () => {
       for (let i = from; i < this.events.length; i++) {
         const e = this.events[i];
         if ((e.name === reply.name || e.name === error.name || (e.name === generic.name && e.payload?.event === ev.name)) && matches(e.payload)) {
@@ -129,8 +131,14 @@ export class Session {
         }
       }
       return undefined;
-    }, `the answer to ${ev.name}${key ? ` ${key}=${payload[key]}` : ''}`, ms);
-    const [a, e] = await Promise.all([ack, answered]);
+    };
+    const what = `${this.ns} ${ev.name}${key ? ` ${key}=${payload[key]}` : ''}`;
+    const a = await ack;
+    // The answer event comes with the ack (before or just after it): once the ack
+    // is in, a missing answer is a failure now, not after the whole timeout.
+    const e = await this.until(find, `the answer to ${what}`, ackGraceMs).catch(() => {
+      throw new Error(`${what}: acknowledged with ${JSON.stringify(a)?.slice(0, 400)}, but no ${reply.name}, ${error.name} or ${generic.name} event carrying ${key ?? 'an answer'}=${payload[key]} came with it; received: ${this.summary()}`);
+    });
     if (!a || a.event !== e.name || !isDeepStrictEqual(a.data, e.payload)) {
       this.problems.push(`${this.ns} ${ev.name}: the ack ${JSON.stringify(a)} is not {event, data} of the answer event ${e.name}`);
     }

@@ -27,10 +27,14 @@ export async function startTarget({ corsOrigins = [] } = {}) {
   }
   const secret = randomBytes(24).toString('hex');
   const controlToken = randomBytes(12).toString('hex');
-  const args = ['serve', '--addr', '127.0.0.1:0', '--contract', contractFile,
+  // INTEROP_SERVER_CONTRACT makes the server speak another contract than the tests
+  // (a negative control); RTCONFORM_MUTATIONS switches on reference mutations (a
+  // binary built with -tags negativecontrols).
+  const args = ['serve', '--addr', '127.0.0.1:0', '--contract', process.env.INTEROP_SERVER_CONTRACT || contractFile,
     '--cors-origin', corsOrigins.length ? corsOrigins.join(',') : 'http://localhost:3000',
     // The simulated WhatsApp channel answers fast, so delivery and read receipts arrive within a test.
     '--delivered-delay', '20ms', '--read-delay', '40ms'];
+  if (process.env.RTCONFORM_MUTATIONS) args.push('--mutation', process.env.RTCONFORM_MUTATIONS);
   const child = spawn(rtconformBin, args, {
     env: { ...process.env, JWT_SECRET: secret, CONTROL_TOKEN: controlToken, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
