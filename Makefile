@@ -1,7 +1,7 @@
 # UTalk realtime conformance and load harness.
 #
 # `make` lists the targets. CI runs `bash .ci/run`, which installs what is
-# missing (Docker, redis-server, the npm tools) and then runs `make test`.
+# missing (Docker, redis-server, chromium, the npm packages) and then runs `make test`.
 #
 # Settings for rtconform (TARGET, JWT_SECRET, TOKEN_CMD, REDIS_ADDR, ...) are
 # read from the environment by the CLI. make passes variables given on its
@@ -23,11 +23,15 @@ BENCHTIME  ?= 1s
 TESTFLAGS  ?=
 
 SPEC_DOC    := spec/utalk-rt.asyncapi.yaml
-SPEC_TOOLS  := spec/tools
-NODE_STAMP  := $(SPEC_TOOLS)/node_modules/.package-lock.json
+SPEC_VARIANT := spec/testdata/variant-hyphenated.asyncapi.yaml
+# interop/ holds every Node dependency of the tests, pinned by its lock file.
+INTEROP     := interop
+NODE_STAMP  := $(INTEROP)/node_modules/.package-lock.json
+NEG_BIN     := bin/rtconform-negativecontrols
+CHROMIUM_PATH ?= /usr/bin/chromium
 GO_FILES     = $(shell find . -name '*.go' -not -path './.git/*' -not -path '*/node_modules/*')
 
-.PHONY: help build test run serve conformance load report bench gobench lint asyncapi redis-image clean
+.PHONY: help build test gotest interop docs run serve conformance load report bench gobench lint asyncapi chromium redis-image clean
 
 help: ## list the targets
 	@echo "usage: make <target> [VAR=value ...]"
@@ -38,9 +42,30 @@ build: ## go build ./... and the CLI binary bin/rtconform
 	@mkdir -p $(dir $(BIN))
 	$(GO) build -o $(BIN) ./cmd/rtconform
 
-test: ## go vet, then all tests with -race (what CI runs)
+test: gotest interop ## every test: the Go tests, then the interop tests (what CI runs)
+
+gotest: ## go vet, then all Go tests with -race (no Node needed)
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m $(TESTFLAGS) ./...
+
+interop: build $(NODE_STAMP) chromium ## official socket.io-client (Node, 5 versions x 3 transports), headless Chromium, AsyncAPI parser and docs, negative controls (writes reports/interop)
+	$(GO) build -tags negativecontrols -o $(NEG_BIN) ./cmd/rtconform
+	CHROMIUM_PATH=$(CHROMIUM_PATH) node $(INTEROP)/run.mjs $(ARGS)
+
+docs: $(NODE_STAMP) ## regenerate docs/asyncapi/index.html from the contract (@asyncapi/generator + html-template)
+	node $(INTEROP)/asyncapi/docs.mjs
+
+# Debian's chromium for the browser test; installed here when missing and root can
+# apt-get (a fresh CI machine), else a clear error.
+chromium:
+	@if [[ -x "$(CHROMIUM_PATH)" ]]; then exit 0; fi; \
+	if [[ "$(CHROMIUM_PATH)" == /usr/bin/chromium && "$$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then \
+		echo "chromium: installing Debian's chromium (log: /tmp/apt-chromium.log)"; \
+		{ DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }; } >/tmp/apt-chromium.log 2>&1 \
+			|| { tail -n 20 /tmp/apt-chromium.log; echo "chromium: apt-get install chromium failed"; exit 1; }; \
+	else \
+		echo "make interop needs Chromium at $(CHROMIUM_PATH): apt-get install chromium (as root), or CHROMIUM_PATH=/path/to/chromium"; exit 1; \
+	fi
 
 run: ## conformance + baseline load against TARGET, one verdict
 	$(GO) run ./cmd/rtconform run $(ARGS)
@@ -81,12 +106,13 @@ lint: ## fail on files gofmt would change, then go vet
 	if [[ -n "$$unformatted" ]]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
-asyncapi: $(NODE_STAMP) ## validate spec/utalk-rt.asyncapi.yaml with @asyncapi/parser
-	node $(SPEC_TOOLS)/validate-asyncapi.mjs $(SPEC_DOC)
+asyncapi: $(NODE_STAMP) ## validate the contract (and the variant) with the official @asyncapi/parser
+	node $(INTEROP)/asyncapi/validate.mjs $(SPEC_DOC) $(SPEC_VARIANT)
 
-# npm ci only when the lock file changed since the last install.
-$(NODE_STAMP): $(SPEC_TOOLS)/package.json $(SPEC_TOOLS)/package-lock.json
-	npm ci --prefix $(SPEC_TOOLS) --prefer-offline --no-audit --no-fund --loglevel=error
+# npm ci only when the lock file changed since the last install. No browser is
+# downloaded (none can be here): the tests use Debian's chromium.
+$(NODE_STAMP): $(INTEROP)/package.json $(INTEROP)/package-lock.json
+	PUPPETEER_SKIP_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix $(INTEROP) --prefer-offline --no-audit --no-fund --loglevel=error
 	@touch $@
 
 redis-image: ## build the FROM-scratch Redis test image REDIS_IMAGE (default utalk-redis:local)
@@ -95,4 +121,4 @@ redis-image: ## build the FROM-scratch Redis test image REDIS_IMAGE (default uta
 clean: ## remove bin/, generated reports and the npm tools
 	rm -rf bin
 	find $(REPORT_DIR) -mindepth 1 -not -name .gitkeep -delete 2>/dev/null || true
-	rm -rf $(SPEC_TOOLS)/node_modules
+	rm -rf $(INTEROP)/node_modules

@@ -8,6 +8,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/utalk/rtconform/reference/store"
 	"github.com/utalk/rtconform/spec"
 )
 
@@ -35,7 +36,13 @@ func TestChurnReturnsToBaseline(t *testing.T) {
 	}
 	waitUntil(t, func() bool { return h.srv.localSockets() == 1 })
 	waitUntil(t, func() bool { return h.srv.activeRooms() == 4 }) // the watcher's user, workspace, role, tenant
-	online, err := h.srv.st.Presence.Online(t.Context(), "ten_a")
+	// Presence is updated after the socket is gone from the session map: wait for it too.
+	var online []store.PresenceEntry
+	var err error
+	waitUntil(t, func() bool {
+		online, err = h.srv.st.Presence.Online(t.Context(), "ten_a")
+		return err == nil && len(online) == 1
+	})
 	if err != nil || len(online) != 1 {
 		t.Fatalf("online after churn: %v %v", online, err)
 	}

@@ -84,7 +84,10 @@ describe(`Chromium (Debian), socket.io-client@${bundle.version} bundle`, () => {
       assert.equal(out.peerMessage.text, peerMessage.text);
       checkAck(ns, c.byRole('typing-start'), out.acks.typing);
       const synced = checkAck(ns, c.byRole('sync-state'), out.acks.sync);
-      assert.deepEqual((synced.messages ?? []).map((m) => m[send.idempotencyKey]), [message, peerMessage].map((m) => m[send.idempotencyKey]), 'sync:state from the browser');
+      // Both messages, in seq order (the page's and the peer's sends race: either may be first).
+      const syncedMsgs = synced.messages ?? [];
+      assert.deepEqual(syncedMsgs.map((m) => m[send.idempotencyKey]).sort(), [message, peerMessage].map((m) => m[send.idempotencyKey]).sort(), 'sync:state from the browser');
+      assert.deepEqual(syncedMsgs.map((m) => m.seq), [1, 2], 'sync:state seqs');
       // The Node member saw the browser's message, unchanged.
       const got = await peer.waitFor(c.byRole('message-new').name, (m) => m[send.idempotencyKey] === message[send.idempotencyKey]);
       assert.equal(got.text, message.text);
