@@ -10,6 +10,13 @@ import { valid, text } from '../lib/payloads.mjs';
 
 const h = useHarness();
 
+// atLeast reports whether semver a >= b (major.minor.patch).
+function atLeast(a, b) {
+  const [x, y] = [a, b].map((v) => v.split('.').map(Number));
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] > y[i];
+  return true;
+}
+
 // The order a frontend uses them in: a conversation is joined before it is written
 // to, and left last. Events the contract adds later run after these, in document order.
 const flow = ['join-conversation', 'send-message', 'typing-start', 'typing-stop', 'read-conversation',
@@ -115,6 +122,55 @@ for (const { client, transport, label } of matrix) {
       assert.equal(r.event, c.byRole(send.errorEvent).name);
       assert.equal(r.data.error.code, 'VALIDATION_ERROR');
       assert.equal(r.data.error.details.field, `/${send.access.field}`, 'the error names the field as a JSON pointer');
+    });
+
+    it('answers emitWithAck with the client\'s own timeout and retries (4.6 and later)', { skip: !atLeast(client.version, '4.6.0') && `socket.io-client@${client.version} has no emitWithAck` }, async () => {
+      const io = await client.load();
+      const c = h.contract;
+      const w = h.world();
+      // retries makes the client resend a packet its ack did not answer in time;
+      // the idempotency key makes such a resend safe (one message, same reply).
+      const s = await h.open(io, w, '/app', w.user('agent'), transport, { client: { retries: 2, ackTimeout: 5_000 } });
+      const conversation = w.conversation();
+      const join = c.byRole('join-conversation');
+      const joined = await s.socket.timeout(5_000).emitWithAck(join.name, valid(join, { conversation }));
+      assert.equal(joined.event, c.byRole(join.reply).name);
+      const send = c.byRole('send-message');
+      const p = text(send, conversation, 'con emitWithAck');
+      const ans = await s.socket.timeout(5_000).emitWithAck(send.name, p);
+      assert.equal(ans.event, c.byRole(send.reply).name);
+      assert.equal(ans.data[send.correlation], p[send.correlation]);
+      assert.deepEqual(c.checkServerEvent('/app', ans.event, [ans.data]), []);
+    });
+
+    it('multiplexes two namespaces over one connection (one Manager, as io() does by default)', async () => {
+      const io = await client.load();
+      const w = h.world();
+      const user = w.user('agent');
+      const token = await w.token(user);
+      const manager = new io.Manager(h.target.url, { ...transport.opts, reconnection: false, timeout: 5_000 });
+      const [app, agent] = ['/app', '/agent'].map((ns) => manager.socket(ns, { auth: { token } }));
+      const problems = [];
+      for (const sock of [app, agent]) sock.onAny((name, ...args) => problems.push(...h.contract.checkServerEvent(sock.nsp, name, args)));
+      try {
+        await Promise.all([app, agent].map((sock) => new Promise((resolve, reject) => {
+          sock.once('connect', resolve);
+          sock.once('connect_error', (err) => reject(new Error(`${sock.nsp}: ${err.message} ${JSON.stringify(err.data)}`)));
+          sock.connect();
+        })));
+        assert.ok(app.connected && agent.connected);
+        assert.equal(app.io.engine, agent.io.engine, 'one engine connection for both namespaces');
+        const sync = h.contract.byRole('sync-state');
+        const ask = (sock) => (typeof sock.emitWithAck === 'function'
+          ? sock.timeout(5_000).emitWithAck(sync.name, valid(sync))
+          : new Promise((resolve) => sock.emit(sync.name, valid(sync), resolve)));
+        const answers = await Promise.all([app, agent].map(ask));
+        for (const a of answers) assert.equal(a.event, h.contract.byRole(sync.reply).name);
+        assert.deepEqual(problems, [], 'events received that break the contract');
+      } finally {
+        app.disconnect();
+        agent.disconnect();
+      }
     });
   });
 }
