@@ -12,7 +12,8 @@ const files = {
   '/socket.io.min.js': [path.join(interopDir, 'node_modules', 'socket.io-client', 'dist', 'socket.io.min.js'), 'text/javascript; charset=utf-8'],
 };
 
-// startPageServer listens on 127.0.0.1 and returns {port, origin, close}; origin
+// startPageServer listens on 127.0.0.1 (port INTEROP_PAGE_PORT, default any free one:
+// an external TARGET must allow http://localhost:<that port> with credentials) and returns {port, origin, close}; origin
 // uses the name localhost, so the page and the server (127.0.0.1) are cross-origin.
 export async function startPageServer() {
   const server = http.createServer(async (req, res) => {
@@ -25,7 +26,7 @@ export async function startPageServer() {
       res.writeHead(500).end(`read ${f[0]}: ${err.message}`);
     }
   });
-  await new Promise((resolve, reject) => { server.once('error', reject); server.listen(0, '127.0.0.1', resolve); });
+  await new Promise((resolve, reject) => { server.once('error', reject); server.listen(Number(process.env.INTEROP_PAGE_PORT || 0), '127.0.0.1', resolve); });
   const { port } = server.address();
   return {
     port,

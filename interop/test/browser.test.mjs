@@ -22,7 +22,10 @@ const page = await startPageServer();
 const h = useHarness({ corsOrigins: [page.origin] });
 let browser;
 
-before(async (t) => { browser = await launch(); t.diagnostic?.(`Chromium ${browser.version}`); });
+before(async (t) => {
+  browser = await launch();
+  t.diagnostic?.(`Chromium ${browser.version}; the page's origin is ${page.origin}`);
+});
 after(async () => { await browser?.close(); await page.close(); });
 
 // eventNames maps the roles the page uses to the contract's event names.
@@ -109,12 +112,15 @@ describe(`Chromium (Debian), socket.io-client@${bundle.version} bundle`, () => {
     await tab.close();
   });
 
-  it('is refused from an origin the server does not allow (polling needs CORS)', async () => {
-    const w = h.world();
-    const tab = await browser.context.newPage();
-    await tab.goto(page.otherOrigin + '/');
-    const err = await tab.evaluate((cfg) => window.utalk.refused(cfg), { url: h.target.url, ns: '/app', token: await w.token(w.user('agent')), transports: ['polling'], timeoutMs: 4000 });
-    assert.match(err.message, /xhr poll error|timeout/i, `a page of ${page.otherOrigin} must not get through: ${JSON.stringify(err)}`);
-    await tab.close();
-  });
+  for (const tr of [['polling'], ['websocket']]) {
+    it(`is refused from an origin the server does not allow, over ${tr[0]}`, async () => {
+      const w = h.world();
+      const tab = await browser.context.newPage();
+      await tab.goto(page.otherOrigin + '/');
+      const err = await tab.evaluate((cfg) => window.utalk.refused(cfg), { url: h.target.url, ns: '/app', token: await w.token(w.user('agent')), transports: tr, timeoutMs: 4000 });
+      // polling: the browser withholds the answer (no CORS grant); websocket: the server refuses the upgrade.
+      assert.match(err.message, /xhr poll error|websocket error|timeout/i, `a page of ${page.otherOrigin} must not get through: ${JSON.stringify(err)}`);
+      await tab.close();
+    });
+  }
 });
