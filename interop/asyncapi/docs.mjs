@@ -27,12 +27,14 @@
 // the template's own folder (interop/node_modules/@asyncapi/html-template/
 // __transpiled); the copy the package ships cannot be used as is, since it
 // requires React by an absolute path on the publisher's build machine.
-import { access, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { access, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import yaml from 'js-yaml';
 import { formatDiagnostic, repoRoot } from './check.mjs';
+import { bindingMarkdown } from './binding-md.mjs';
 
 export const defaultDocument = path.join(repoRoot, 'spec', 'utalk-rt.asyncapi.yaml');
 export const defaultOutDir = path.join(repoRoot, 'docs', 'asyncapi');
@@ -120,22 +122,45 @@ export async function generateDocs(document, outDir) {
   try {
     // forceWrite skips the generator's checks of its target (git status of the
     // work tree around it, emptiness): it is a fresh temporary folder.
-    const generator = new Generator(template, tmp, {
+    // The template does not render the root x-socketio: render a copy whose
+    // info.description ends with it as Markdown (binding-md.mjs).
+    const source = path.join(tmp, 'source', path.basename(doc));
+    await mkdir(path.dirname(source), { recursive: true });
+    await writeFile(source, await withBindingSection(doc));
+    const outTmp = path.join(tmp, 'out');
+    const generator = new Generator(template, outTmp, {
       templateParams: { ...templateParams },
       forceWrite: true,
       install: false,
     });
-    await quietGenerator(() => generator.generateFromFile(doc));
-    const files = await listFiles(tmp);
+    await quietGenerator(() => generator.generateFromFile(source));
+    const files = await listFiles(outTmp);
     if (files.length === 0) throw new Error('the generator wrote no file');
     for (const f of files) {
       await mkdir(path.dirname(path.join(outDir, f)), { recursive: true });
-      await copyFile(path.join(tmp, f), path.join(outDir, f));
+      await copyFile(path.join(outTmp, f), path.join(outDir, f));
     }
     return files;
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+// withBindingSection returns the document's text with the root x-socketio
+// appended to info.description as Markdown (unchanged when there is none). The
+// copy keeps YAML, and a document that does not parse as YAML is passed as it is,
+// so the generator reports its own error about it.
+async function withBindingSection(doc) {
+  const text = await readFile(doc, 'utf8');
+  let d;
+  try {
+    d = yaml.load(text);
+  } catch {
+    return text;
+  }
+  if (!d || typeof d !== 'object' || !d['x-socketio'] || !d.info) return text;
+  d.info.description = `${d.info.description ?? ''}\n${bindingMarkdown(d['x-socketio'], d.components?.messages)}\n`;
+  return yaml.dump(d, { lineWidth: -1, noRefs: true });
 }
 
 // listFiles returns the regular files under dir, relative to it, sorted; [] when dir is missing.

@@ -125,6 +125,17 @@ test('docs/asyncapi/index.html is one self-contained page naming every event', a
   assert.match(html, /AsyncApiStandalone\.render/);
 });
 
+test('docs/asyncapi/index.html shows the document-level Socket.IO binding', async () => {
+  const html = await readFile(path.join(docsDir, 'index.html'), 'utf8');
+  const { document } = await checkDocument(contract);
+  const x = document.json()['x-socketio'];
+  for (const heading of ['Socket.IO binding', 'Handshake', 'Checks on every client event', 'Rate limits', 'Error codes', 'Behaviour clauses']) {
+    assert.ok(html.includes(heading), `the page has no "${heading}" section`);
+  }
+  const missing = [...Object.keys(x.errorCodes), ...x.clauses.map((c) => c.id)].filter((k) => !html.includes(k));
+  assert.deepEqual(missing, [], 'error codes and clause ids the page does not show');
+});
+
 test('docs/asyncapi is up to date (docs.mjs --check)', { timeout: 300_000 }, async () => {
   const r = await runCli(docsCli, ['--check'], 280_000);
   assert.equal(r.code, 0, `${r.stdout}${r.stderr}`);
