@@ -24,7 +24,9 @@ type BuiltinOptions struct {
 	// RedisAddr is host:port of a shared Redis; empty means in-memory.
 	RedisAddr   string
 	RedisPrefix string
-	RateWindow  time.Duration
+	// RedisOpTimeout bounds each Redis call of the instances (the reference's default when zero).
+	RedisOpTimeout time.Duration
+	RateWindow     time.Duration
 	// Mutations name the negative-control mutations to apply (build tag negativecontrols).
 	Mutations []string
 }
@@ -53,6 +55,9 @@ var Mutations []string
 // target runs with. Only a suite binary built with -tags negativecontrols reads it
 // (conformance/selftest builds one); the shipped suite ignores it.
 const EnvMutations = "CONFORMANCE_MUTATIONS"
+
+// builtinRedisOpTimeout bounds the Redis calls of the shared built-in target.
+const builtinRedisOpTimeout = time.Second
 
 // builtinTarget starts the reference server: two instances sharing one Redis when a Redis
 // can be had, else one in-memory instance with the multi-instance requirements lacking.
@@ -83,6 +88,9 @@ func builtinTarget(ctx context.Context, cfg Config, c *spec.Contract) (*Target, 
 		t.Redis = r
 		stops = append(stops, func(context.Context) error { return r.Close() })
 		opts.RedisAddr, opts.RedisPrefix = r.Addr(), redistest.Prefix("conformance-"+randomHex(4))
+		// This Redis is never faulted (the adapter specs start their own): a slow
+		// call on a loaded CI machine must not split the instances.
+		opts.RedisOpTimeout = builtinRedisOpTimeout
 	case errors.Is(err, redistest.ErrUnavailable):
 		n = 1
 		reason := "no Redis for the built-in target: " + err.Error()
@@ -166,6 +174,9 @@ func StartFaultCluster(ctx context.Context, parent *Target) (*Target, *RedisFaul
 	}
 	opts := parent.builtin
 	opts.RedisAddr, opts.RedisPrefix = f.Addr(), redistest.Prefix("fault-"+randomHex(4))
+	// The reference's own Redis timeout: the fault specs measure local delivery
+	// while Redis hangs, which waits for it.
+	opts.RedisOpTimeout = 0
 	for i := 0; i < 2; i++ {
 		inst, err := StartBuiltin(ctx, opts)
 		if err != nil {

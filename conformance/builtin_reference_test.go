@@ -44,7 +44,7 @@ func startReference(ctx context.Context, o conformance.BuiltinOptions) (conforma
 			return conformance.BuiltinInstance{}, err
 		}
 		p, _ := strconv.Atoi(port)
-		cfg.Redis = reference.Redis{Host: host, Port: p, Prefix: o.RedisPrefix}
+		cfg.Redis = reference.Redis{Host: host, Port: p, Prefix: o.RedisPrefix, OpTimeout: o.RedisOpTimeout}
 	}
 	for _, m := range o.Mutations {
 		cfg.Mutations = append(cfg.Mutations, reference.Mutation(m))

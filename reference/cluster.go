@@ -29,7 +29,7 @@ func connectCluster(ctx context.Context, s *Server) (cluster, error) {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	cl, err := rcluster.Connect(ctx, rcluster.Options{Addr: s.cfg.Redis.Addr(), Password: s.cfg.Redis.Password,
-		Prefix: s.cfg.Redis.Prefix, Instance: s.cfg.Instance, Logger: s.log,
+		Prefix: s.cfg.Redis.Prefix, Instance: s.cfg.Instance, Logger: s.log, OpTimeout: s.cfg.Redis.OpTimeout,
 		PresenceTTL: s.c.Limits.PresenceTTL()})
 	if err != nil {
 		return nil, fmt.Errorf("redis %s: %w", s.cfg.Redis.Addr(), err)

@@ -47,6 +47,11 @@ type Redis struct {
 	// Prefix namespaces every key and channel, so several deployments (or tests)
 	// can share one Redis.
 	Prefix string
+	// OpTimeout bounds every Redis call; past it the call fails and the instance
+	// may go standalone (cluster.DefaultOpTimeout, 300 ms, when zero). A longer one
+	// rides out a slow Redis on a loaded machine but delays local delivery for as
+	// long while Redis hangs.
+	OpTimeout time.Duration
 }
 
 // Addr is host:port, or "" when Redis is not configured.
@@ -200,6 +205,8 @@ func (cfg Config) validate() error {
 		return ErrMissingJWTSecret
 	case cfg.PingInterval < 0 || cfg.PingTimeout < 0:
 		return bad("ping interval and timeout must be positive")
+	case cfg.Redis.OpTimeout < 0:
+		return bad("redis timeout %v is negative", cfg.Redis.OpTimeout)
 	case cfg.RateLimitScale < 0 || math.IsNaN(cfg.RateLimitScale) || math.IsInf(cfg.RateLimitScale, 0):
 		return bad("rate-limit scale %v must be a positive number", cfg.RateLimitScale)
 	case cfg.RateWindow < 0:

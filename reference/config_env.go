@@ -48,6 +48,7 @@ func ConfigFromEnv(getenv func(string) string, args []string) (Config, error) {
 	fs.StringVar(&cfg.Redis.Host, "redis-host", env(EnvRedisHost, ""), "Redis host; empty runs in memory ($REDIS_HOST)")
 	redisPort := fs.String("redis-port", env(EnvRedisPort, "6379"), "Redis port ($REDIS_PORT)")
 	fs.StringVar(&cfg.Redis.Password, "redis-password", "", "Redis password ($REDIS_PASSWORD)")
+	fs.DurationVar(&cfg.Redis.OpTimeout, "redis-timeout", 0, "bound of every Redis call (default 300ms)")
 	fs.StringVar(&cfg.Redis.Prefix, "redis-prefix", env(EnvRedisPrefix, "utalk:"), "prefix of every Redis key and channel ($REDIS_PREFIX)")
 	fs.StringVar(&cfg.ControlToken, "control-token", "", "bearer token required on /control/* ($CONTROL_TOKEN)")
 	fs.StringVar(&cfg.TwilioAuthToken, "twilio-auth-token", "", "checks X-Twilio-Signature on the webhooks ($TWILIO_AUTH_TOKEN)")
