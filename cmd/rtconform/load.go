@@ -96,6 +96,9 @@ func runLoad(ctx context.Context, env environment, args []string) int {
 }
 
 func (f loadFlags) config(env environment) (loadgen.Config, error) {
+	if f.duration < 0 {
+		return loadgen.Config{}, fmt.Errorf("--duration %s is negative", f.duration)
+	}
 	sc, err := scenario.Load(f.scenario)
 	if err != nil {
 		return loadgen.Config{}, err

@@ -102,3 +102,30 @@ func TestLoadExitCodes(t *testing.T) {
 		t.Fatalf("merge exit %d: %s", got, errb.String())
 	}
 }
+
+// TestUsageErrors: bad flags are usage errors (2) with a message naming them,
+// before anything connects; --help asks for the usage and is not an error.
+func TestUsageErrors(t *testing.T) {
+	exit := spec.Default().ExitCodes
+	getenv := func(k string) string {
+		if k == "JWT_SECRET" {
+			return "s"
+		}
+		return ""
+	}
+	for _, tt := range []struct {
+		args    []string
+		want    int
+		wantOut string
+	}{
+		{[]string{"load", "--scenario", "../../scenarios/smoke.yaml", "--target", "http://127.0.0.1:1", "--duration", "-5s"}, exit.Usage, "--duration -5s is negative"},
+		{[]string{"report", "--help"}, exit.Pass, "usage: rtconform report DIR"},
+		{[]string{"report"}, exit.Usage, "usage: rtconform report DIR"},
+	} {
+		var out, errb bytes.Buffer
+		got := dispatch(context.Background(), environment{Stdout: &out, Stderr: &errb, Getenv: getenv}, tt.args)
+		if got != tt.want || !strings.Contains(out.String()+errb.String(), tt.wantOut) {
+			t.Errorf("%v: exit %d, want %d; output %q, want it to contain %q", tt.args, got, tt.want, out.String()+errb.String(), tt.wantOut)
+		}
+	}
+}

@@ -19,8 +19,13 @@ func runReport(_ context.Context, env environment, args []string) int {
 	if len(args) > 0 && args[0] == "merge" {
 		return runMerge(env, args[1:], exit)
 	}
-	if len(args) != 1 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(env.Stderr, "usage: rtconform report DIR\n       rtconform report merge DIR1 DIR2... --out D")
+	const usage = "usage: rtconform report DIR\n       rtconform report merge DIR1 DIR2... --out D"
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help") {
+		fmt.Fprintln(env.Stdout, usage)
+		return exit.Pass
+	}
+	if len(args) != 1 {
+		fmt.Fprintln(env.Stderr, usage)
 		return exit.Usage
 	}
 	return reportRun(env, args[0], exit)
