@@ -26,7 +26,9 @@ func (s *Server) routes() http.Handler {
 	if !strings.HasSuffix(path, "/") {
 		path += "/"
 	}
-	mux.Handle(path, releaseOnHijack(s.engine))
+	// The longest a poll can legitimately wait: a ping interval, then the ping itself
+	// may take the ping timeout to go out.
+	mux.Handle(path, boundPolls(releaseOnHijack(s.engine), s.cfg.PingInterval+s.cfg.PingTimeout))
 	mux.HandleFunc("GET /health/socket", s.handleHealth)
 	mux.Handle("GET /metrics", s.m.handler())
 	mux.HandleFunc("POST /control/channels", s.control(s.handleChannels))

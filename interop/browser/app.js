@@ -76,7 +76,10 @@
   // test sends the peer's message when the page says it joined (window.utalk.joined).
   async function flow(cfg) {
     status(`running over ${cfg.transports.join('+')}`);
-    const h = await open(cfg);
+    const h = await open(cfg).catch((err) => {
+      status(`connect_error: ${err.message}`, false);
+      throw new Error(`connect_error: ${err.message} ${JSON.stringify(err.data)}`);
+    });
     const out = { transport: null, acks: {}, peerMessage: null };
     out.acks.join = await request(h, cfg.ev.join, { conversationId: cfg.conversation });
     window.utalk.joined = true;
@@ -105,5 +108,15 @@
     throw new Error('connected where a refusal was expected');
   }
 
-  window.utalk = { flow, refused, joined: false, clientVersion: null };
+  // connects opens a socket with cfg and resolves with its transport once connected
+  // (rejects with the connect_error otherwise).
+  async function connects(cfg) {
+    const h = await open(cfg);
+    const transport = h.socket.io.engine.transport.name;
+    h.socket.disconnect();
+    status(`connected over ${transport}`, true);
+    return { transport };
+  }
+
+  window.utalk = { flow, refused, connects, joined: false };
 })();

@@ -2,6 +2,8 @@
 // test opened (closed after it), and the contract check after every test: a test
 // fails when any event its sockets received broke the contract, whatever it asserted.
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import https from 'node:https';
 import { before, after, afterEach } from 'node:test';
 import { contract } from './contract.mjs';
 import { startTarget } from './target.mjs';
@@ -27,7 +29,7 @@ export function useHarness(targetOpts = {}) {
     },
     // session creates a session without waiting for the connection.
     session(io, ns, token, clientOpts = {}) {
-      const s = new Session({ io, contract: h.contract, url: h.target.url, ns, token, opts: clientOpts });
+      const s = new Session({ io, contract: h.contract, url: h.target.url, ns, token, opts: { agent: h.agent, ...clientOpts } });
       h.sessions.push(s);
       return s;
     },
@@ -35,6 +37,10 @@ export function useHarness(targetOpts = {}) {
   before(async () => {
     h.contract = await contract();
     h.target = await startTarget(typeof targetOpts === 'function' ? await targetOpts() : targetOpts);
+    // Every HTTP and WebSocket connection of the file's clients goes through this
+    // agent, so the file can end them all: a server may leave a poll of a closed
+    // session unanswered, and its open connection would keep this process alive.
+    h.agent = new (h.target.url.startsWith('https:') ? https : http).Agent({ keepAlive: false });
   });
   afterEach(() => {
     const open = h.sessions.splice(0);
@@ -43,6 +49,9 @@ export function useHarness(targetOpts = {}) {
     const problems = open.flatMap((s) => s.problems);
     assert.deepEqual(problems, [], 'events received that break the contract');
   });
-  after(async () => { await h.target?.stop(); });
+  after(async () => {
+    h.agent?.destroy();
+    await h.target?.stop();
+  });
   return h;
 }

@@ -12,10 +12,8 @@ const files = {
   '/socket.io.min.js': [path.join(interopDir, 'node_modules', 'socket.io-client', 'dist', 'socket.io.min.js'), 'text/javascript; charset=utf-8'],
 };
 
-// startPageServer listens on 127.0.0.1 (port INTEROP_PAGE_PORT, default any free one:
-// an external TARGET must allow http://localhost:<that port> with credentials) and returns {port, origin, close}; origin
-// uses the name localhost, so the page and the server (127.0.0.1) are cross-origin.
-export async function startPageServer() {
+// listen starts a page server on 127.0.0.1:port (0: any free port).
+async function listen(port) {
   const server = http.createServer(async (req, res) => {
     const f = files[new URL(req.url, 'http://x').pathname];
     if (!f) { res.writeHead(404).end('not found'); return; }
@@ -26,13 +24,27 @@ export async function startPageServer() {
       res.writeHead(500).end(`read ${f[0]}: ${err.message}`);
     }
   });
-  await new Promise((resolve, reject) => { server.once('error', reject); server.listen(Number(process.env.INTEROP_PAGE_PORT || 0), '127.0.0.1', resolve); });
-  const { port } = server.address();
+  await new Promise((resolve, reject) => {
+    server.once('error', (err) => reject(new Error(`page server on 127.0.0.1:${port}: ${err.message}${err.code === 'EADDRINUSE' ? ' (set INTEROP_PAGE_PORT to a free port)' : ''}`)));
+    server.listen(port, '127.0.0.1', resolve);
+  });
   return {
-    port,
-    origin: `http://localhost:${port}`,
-    // otherOrigin is the same server under another name: an origin the target does not allow.
-    otherOrigin: `http://127.0.0.1:${port}`,
+    origin: `http://127.0.0.1:${server.address().port}`,
     close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
+  };
+}
+
+// startPageServer serves the page twice: origin, on port INTEROP_PAGE_PORT (any free
+// one by default; an external TARGET must allow http://127.0.0.1:<that port> with
+// credentials), and otherOrigin, on another port, an origin no server allows. Both
+// are cross-origin to the server under test (another port, or another host). The
+// numeric host avoids "localhost", which may resolve to another server on ::1.
+export async function startPageServer() {
+  const main = await listen(Number(process.env.INTEROP_PAGE_PORT || 0));
+  const other = await listen(0);
+  return {
+    origin: main.origin,
+    otherOrigin: other.origin,
+    close: async () => { await main.close(); await other.close(); },
   };
 }

@@ -1,5 +1,5 @@
 // A node:test reporter that writes the interop report a person reads
-// (reports/interop/report.md, to its destination) and summary.json beside it:
+// (reports/interop/report.md) and summary.json beside it, and prints where:
 // the client x transport compatibility matrix, the browser, AsyncAPI and
 // negative-control results, every failure with its message, and which server
 // events of the contract real clients received.
@@ -11,6 +11,9 @@ import { contract } from './contract.mjs';
 const matrixRe = /^socket\.io-client@(\S+) (\S+)$/;
 
 export default async function* report(source) {
+  // Loaded now, not at the end: the runner (--test-force-exit) does not wait long
+  // once the last test ended, so the end only renders and writes, synchronously.
+  const c = await contract();
   const stacks = new Map(); // file -> names by nesting
   const results = [];
   const diagnostics = [];
@@ -25,14 +28,18 @@ export default async function* report(source) {
       const st = stacks.get(data.file) ?? [];
       const suite = data.nesting > 0 ? st[data.nesting - 1] : '';
       const skipped = data.skip !== undefined && data.skip !== false;
+      const skipReason = typeof data.skip === 'string' ? data.skip : '';
       const err = data.details?.error;
-      const message = err ? String(err.cause?.message ?? err.message ?? err).slice(0, 1500) : '';
-      results.push({ file: path.basename(data.file ?? '').replace(/\.test\.mjs$/, ''), suite, name: data.name, ok: type === 'test:pass', skipped, ms: Math.round(data.details?.duration_ms ?? 0), message });
+      const cause = err?.cause?.cause ?? err?.cause ?? err;
+      const message = err ? String(cause?.message ?? cause).slice(0, 1500) : '';
+      results.push({ file: path.basename(data.file ?? '').replace(/\.test\.mjs$/, ''), suite, name: data.name, ok: type === 'test:pass', skipped, skipReason, ms: Math.round(data.details?.duration_ms ?? 0), message });
     } else if (type === 'test:diagnostic' && !/^(tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) /.test(data.message)) {
       diagnostics.push(data.message);
     }
   }
-  yield await render(results, diagnostics, Date.now() - started);
+  const md = render(c, results, diagnostics, Date.now() - started);
+  writeFileSync(path.join(reportDir, 'report.md'), md);
+  yield `interop report: ${path.join(reportDir, 'report.md')}\n`;
 }
 
 function cell(rs) {
@@ -54,7 +61,7 @@ function seenEvents() {
   return seen;
 }
 
-async function render(results, diagnostics, ms) {
+function render(c, results, diagnostics, ms) {
   const fail = results.filter((r) => !r.ok);
   const skipped = results.filter((r) => r.skipped);
   const lines = [];
@@ -87,13 +94,16 @@ async function render(results, diagnostics, ms) {
     for (const r of rs) lines.push(`| ${r.name} | ${r.skipped ? 'skipped' : r.ok ? 'ok' : 'FAIL'} | ${r.ms} |`);
     lines.push('');
   }
+  const reasons = [...new Set(skipped.filter((r) => r.skipReason && !/does not match pattern/.test(r.skipReason)).map((r) => r.skipReason))];
+  if (reasons.length) {
+    lines.push('## Skipped, and why', '', ...reasons.map((why) => `- ${why} (${skipped.filter((r) => r.skipReason === why).length} tests)`), '');
+  }
   if (fail.length) {
     lines.push('## Failures', '');
     for (const r of fail) lines.push(`### ${r.file}: ${r.suite ? `${r.suite} > ` : ''}${r.name}`, '', '```', r.message, '```', '');
   }
   const seen = seenEvents();
   if (seen.size) {
-    const c = await contract();
     lines.push('## Server events received and validated', '');
     lines.push('Every event a client received was checked against the contract (name in its namespace, one argument, the payload schema). Count per namespace:', '');
     lines.push('| namespace | event | received |', '|---|---|---|');
@@ -109,6 +119,6 @@ async function render(results, diagnostics, ms) {
   }
   const md = lines.join('\n');
   mkdirSync(reportDir, { recursive: true });
-  writeFileSync(path.join(reportDir, 'summary.json'), JSON.stringify({ pass: fail.length === 0, tests: results.length, failed: fail.length, skipped: skipped.length, durationMs: ms, diagnostics, results }, null, 1));
+  writeFileSync(path.join(reportDir, 'summary.json'), JSON.stringify({ pass: fail.length === 0, tests: results.length, passed: results.length - fail.length - skipped.length, failed: fail.length, skipped: skipped.length, durationMs: ms, diagnostics, results }, null, 1));
   return `${md}\n`;
 }

@@ -124,7 +124,7 @@ for (const { client, transport, label } of matrix) {
       assert.equal(r.data.error.details.field, `/${send.access.field}`, 'the error names the field as a JSON pointer');
     });
 
-    it('answers emitWithAck with the client\'s own timeout and retries (4.6 and later)', { skip: !atLeast(client.version, '4.6.0') && `socket.io-client@${client.version} has no emitWithAck` }, async () => {
+    it('answers emitWithAck with the client\'s ackTimeout and retries options set (4.6 and later)', { skip: !atLeast(client.version, '4.6.0') && `socket.io-client@${client.version} has no emitWithAck` }, async () => {
       const io = await client.load();
       const c = h.contract;
       const w = h.world();
@@ -148,7 +148,7 @@ for (const { client, transport, label } of matrix) {
       const w = h.world();
       const user = w.user('agent');
       const token = await w.token(user);
-      const manager = new io.Manager(h.target.url, { ...transport.opts, reconnection: false, timeout: 5_000 });
+      const manager = new io.Manager(h.target.url, { ...transport.opts, agent: h.agent, reconnection: false, timeout: 5_000 });
       const [app, agent] = ['/app', '/agent'].map((ns) => manager.socket(ns, { auth: { token } }));
       const problems = [];
       for (const sock of [app, agent]) sock.onAny((name, ...args) => problems.push(...h.contract.checkServerEvent(sock.nsp, name, args)));
