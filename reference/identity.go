@@ -49,13 +49,15 @@ type verifier struct {
 	now    func() time.Time
 }
 
-func newVerifier(secret string) *verifier {
-	return &verifier{
-		secret: []byte(secret),
-		// Only HS256: a token signed otherwise, or unsigned (alg none), is refused.
-		parser: jwt.NewParser(jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired()),
-		now:    time.Now,
+// newVerifier checks tokens signed with secret; acceptExpired (the negative control
+// MutationAcceptExpired) skips the exp check, the signature is still checked.
+func newVerifier(secret string, acceptExpired bool) *verifier {
+	// Only HS256: a token signed otherwise, or unsigned (alg none), is refused.
+	opts := []jwt.ParserOption{jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired()}
+	if acceptExpired {
+		opts = append(opts, jwt.WithoutClaimsValidation())
 	}
+	return &verifier{secret: []byte(secret), parser: jwt.NewParser(opts...), now: time.Now}
 }
 
 // verify parses and checks a token: AUTHENTICATION_FAILED for a missing, malformed,

@@ -27,13 +27,16 @@ const (
 	MutationUncorrelatedReplies Mutation = "uncorrelated-replies"
 	// MutationNoSeqOrder delivers message:new in a shuffled order.
 	MutationNoSeqOrder Mutation = "no-seq-order"
+	// MutationAcceptExpired lets a token past its exp through the handshake (the
+	// session then expires at once: token:expired and a disconnect).
+	MutationAcceptExpired Mutation = "accept-expired"
 )
 
 // Mutations lists every negative control.
 func Mutations() []Mutation {
 	return []Mutation{MutationNoDedup, MutationDedupPerSocket, MutationNoRateLimit,
 		MutationWrongErrorCode, MutationTenantLeak, MutationLoseAfterRedisRecovery,
-		MutationUncorrelatedReplies, MutationNoSeqOrder}
+		MutationUncorrelatedReplies, MutationNoSeqOrder, MutationAcceptExpired}
 }
 
 func (m Mutation) known() bool {

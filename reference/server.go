@@ -81,10 +81,11 @@ func New(cfg Config) (*Server, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
 		cfg: cfg, c: cfg.Contract, log: log.With("instance", cfg.Instance),
-		mut: newMutationSet(cfg.Mutations), auth: newVerifier(cfg.JWTSecret), m: newMetrics(),
+		mut: newMutationSet(cfg.Mutations), m: newMetrics(),
 		channels: newChannelMap(cfg.Channels), media: newMediaStore(256 << 20),
 		timers: newTimerSet(), started: time.Now(), ctx: ctx, cancel: cancel,
 	}
+	s.auth = newVerifier(cfg.JWTSecret, s.mut.on(MutationAcceptExpired))
 	s.rooms = rooms{templates: s.c.Rooms, leak: s.mut.on(MutationTenantLeak)}
 	s.st = cfg.Stores
 	if cfg.Redis.Host != "" {

@@ -33,6 +33,7 @@ var aimed = []struct {
 	{reference.MutationLoseAfterRedisRecovery, []string{"adapter.redis-stopped", "adapter.redis-paused"}},
 	{reference.MutationUncorrelatedReplies, []string{"order.correlation", spec.ReplyClause(spec.SendMessage)}},
 	{reference.MutationNoSeqOrder, []string{"order.per-conversation", "order.burst"}},
+	{reference.MutationAcceptExpired, []string{"auth.expired"}},
 }
 
 // runTimeout bounds one run of the suite binary.

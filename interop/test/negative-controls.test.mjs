@@ -15,6 +15,10 @@ const cases = [
   { mutation: 'uncorrelated-replies', file: 'events', fails: ['matches concurrent replies by their correlation field'], because: /acknowledged with .* but no .* event carrying/ },
   { mutation: 'wrong-error-code', file: 'events', fails: ['refuses an unknown event and a bad payload with the contract error codes'], because: /'INVALID_EVENT'\s+- 'VALIDATION_ERROR'/ },
   {
+    mutation: 'accept-expired', file: 'handshake', pattern: 'refuses a missing',
+    fails: ['refuses a missing, forged, unsigned or expired token'], because: /connected, expected a refusal/,
+  },
+  {
     contract: 'spec/testdata/variant-hyphenated.asyncapi.yaml', file: 'events', pattern: 'answers every client event',
     fails: ['answers every client event of every namespace, with a matching ack'], because: /is not a server event of this namespace in the contract|but no .* event carrying/,
   },
