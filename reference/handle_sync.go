@@ -57,6 +57,9 @@ func (r *request) handleSync() {
 		r.internal(err)
 		return
 	}
+	if r.srv.mut.on(MutationSyncDropsLast) && len(out.Messages) > 0 {
+		out.Messages = out.Messages[:len(out.Messages)-1]
+	}
 	r.reply(out)
 }
 

@@ -30,13 +30,16 @@ const (
 	// MutationAcceptExpired lets a token past its exp through the handshake (the
 	// session then expires at once: token:expired and a disconnect).
 	MutationAcceptExpired Mutation = "accept-expired"
+	// MutationSyncDropsLast leaves the last message out of every sync:state page
+	// (an off-by-one in the catch-up: a silent gap).
+	MutationSyncDropsLast Mutation = "sync-drops-last"
 )
 
 // Mutations lists every negative control.
 func Mutations() []Mutation {
 	return []Mutation{MutationNoDedup, MutationDedupPerSocket, MutationNoRateLimit,
 		MutationWrongErrorCode, MutationTenantLeak, MutationLoseAfterRedisRecovery,
-		MutationUncorrelatedReplies, MutationNoSeqOrder, MutationAcceptExpired}
+		MutationUncorrelatedReplies, MutationNoSeqOrder, MutationAcceptExpired, MutationSyncDropsLast}
 }
 
 func (m Mutation) known() bool {

@@ -34,6 +34,7 @@ var aimed = []struct {
 	{reference.MutationUncorrelatedReplies, []string{"order.correlation", spec.ReplyClause(spec.SendMessage)}},
 	{reference.MutationNoSeqOrder, []string{"order.per-conversation", "order.burst"}},
 	{reference.MutationAcceptExpired, []string{"auth.expired"}},
+	{reference.MutationSyncDropsLast, []string{"reconnect.client-drop", "reconnect.from-nothing"}},
 }
 
 // runTimeout bounds one run of the suite binary.
