@@ -32,7 +32,7 @@ function roleFor(ns) {
 for (const { client, transport, label } of matrix) {
   describe(label, () => {
     it('answers every client event of every namespace, with a matching ack', async () => {
-      const { io } = { io: await client.load() };
+      const io = await client.load();
       let exercised = 0;
       for (const ns of h.contract.connectable()) {
         const w = h.world();
